@@ -1,0 +1,79 @@
+package sqltrace_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+	_ "modernc.org/sqlite"
+)
+
+// discard is the cheapest recorder, so the figures are the wrapper's own
+// cost.
+var discard = sqltrace.RecorderFunc(func(sqltrace.Event) {})
+
+// benchQueries runs one query reading its rows per iteration, on the raw
+// driver and through the wrapper: without a recorder, with one, and with
+// one plus caller capture. Compare with benchstat -col /path.
+func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option) *sql.DB, raw *sql.DB, query string, args ...any) {
+	cases := []struct {
+		name string
+		db   *sql.DB
+		ctx  context.Context
+	}{
+		{"path=raw", raw, context.Background()},
+		{"path=wrapped", open(b), context.Background()},
+		{"path=recorded", open(b, sqltrace.WithoutCallers()), sqltrace.WithRecorder(context.Background(), discard)},
+		{"path=recorded+caller", open(b), sqltrace.WithRecorder(context.Background(), discard)},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				rows, err := c.db.QueryContext(c.ctx, query, args...)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for rows.Next() {
+				}
+				if err := rows.Close(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkQuery(b *testing.B) {
+	b.Run("driver=fake", func(b *testing.B) {
+		open := func(b *testing.B, opts ...sqltrace.Option) *sql.DB {
+			db, _ := openFake(b, "full", opts...)
+			return db
+		}
+		raw := sql.OpenDB(&fakeConnector{d: &fakeDriver{shape: "full"}})
+		defer raw.Close()
+		benchQueries(b, open, raw, "SELECT n FROM t WHERE id = ?", 1)
+	})
+	b.Run("driver=sqlite", func(b *testing.B) {
+		dsn := filepath.Join(b.TempDir(), "bench.db")
+		raw, err := sql.Open("sqlite", dsn)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer raw.Close()
+		if _, err := raw.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, name TEXT); INSERT INTO t VALUES (1, 'a'), (2, 'b'), (3, 'c')`); err != nil {
+			b.Fatal(err)
+		}
+		open := func(b *testing.B, opts ...sqltrace.Option) *sql.DB {
+			db, err := sqltrace.Open("sqlite", dsn, opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { db.Close() })
+			return db
+		}
+		benchQueries(b, open, raw, "SELECT id, name FROM t WHERE id >= ?", 1)
+	})
+}

@@ -1,0 +1,87 @@
+package sqltrace
+
+import (
+	"runtime"
+	"strings"
+	"sync"
+)
+
+// defaultSkip lists the packages whose frames are never the caller.
+var defaultSkip = []string{
+	"database/sql",
+	"github.com/jmoiron/sqlx",
+	"github.com/debugtoolbar/debugtoolbar/sqltrace",
+}
+
+// frameFilter decides which frames belong to the database layers. Deciding
+// for a program counter costs a symbol lookup, so decisions are cached per
+// PC: the set of PCs that run queries in a program is small and fixed.
+type frameFilter struct {
+	prefixes []string // each "path." and "path/"
+	internal sync.Map // uintptr -> bool
+}
+
+var defaultFrames = newFrameFilter(nil)
+
+func newFrameFilter(extra []string) *frameFilter {
+	f := &frameFilter{}
+	for _, p := range append(append([]string(nil), defaultSkip...), extra...) {
+		p = strings.TrimSuffix(p, "/")
+		f.prefixes = append(f.prefixes, p+".", p+"/")
+	}
+	return f
+}
+
+// isInternal reports whether a function (as runtime.Frame.Function names
+// it) belongs to a skipped package. A nil filter uses the defaults.
+func (f *frameFilter) isInternal(function string) bool {
+	if f == nil {
+		f = defaultFrames
+	}
+	for _, p := range f.prefixes {
+		if strings.HasPrefix(function, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// internalPC reports whether every function at pc, inlined ones included,
+// belongs to a skipped package. A PC where app code inlined a sqlx helper is
+// not internal: Event.Caller resolves the app frame from it.
+func (f *frameFilter) internalPC(pc uintptr) bool {
+	if v, ok := f.internal.Load(pc); ok {
+		return v.(bool)
+	}
+	internal := true
+	frames := runtime.CallersFrames([]uintptr{pc})
+	for {
+		fr, more := frames.Next()
+		if !f.isInternal(fr.Function) {
+			internal = false
+			break
+		}
+		if !more {
+			break
+		}
+	}
+	f.internal.Store(pc, internal)
+	return internal
+}
+
+// callers returns the program counters of the calling goroutine's stack,
+// starting at the first frame outside the skipped packages, at most depth
+// of them. It allocates once, for the result.
+func (f *frameFilter) callers(depth int) []uintptr {
+	var buf [64]uintptr
+	n := runtime.Callers(3, buf[:]) // runtime.Callers, callers, and the wrapper's record method
+	i := 0
+	for i < n && f.internalPC(buf[i]) {
+		i++
+	}
+	end := min(n, i+depth)
+	if i == end {
+		return nil
+	}
+	return append([]uintptr(nil), buf[i:end]...)
+}

@@ -1,0 +1,86 @@
+package sqltrace
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+)
+
+// Captured collects the events recorded through the context returned by
+// [Capture]. It is safe for concurrent use.
+type Captured struct {
+	mu     sync.Mutex
+	events []Event
+}
+
+// Capture returns a context that records every database operation run with
+// it (or a context derived from it) into the returned Captured. Use it in
+// tests to assert how many queries a code path runs, the way Django's
+// assertNumQueries does:
+//
+//	ctx, got := sqltrace.Capture(t.Context())
+//	store.ListPosts(ctx)
+//	if got.Count() != 1 {
+//		t.Errorf("ListPosts ran %d queries, want 1:\n%s", got.Count(), got)
+//	}
+//
+// Operations run by a database opened without sqltrace are not seen.
+func Capture(ctx context.Context) (context.Context, *Captured) {
+	c := &Captured{}
+	return WithRecorder(ctx, c), c
+}
+
+// Record implements [Recorder].
+func (c *Captured) Record(e Event) {
+	c.mu.Lock()
+	c.events = append(c.events, e)
+	c.mu.Unlock()
+}
+
+// Events returns a copy of the events recorded so far, in the order they
+// finished.
+func (c *Captured) Events() []Event {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]Event(nil), c.events...)
+}
+
+// Count returns the number of queries and execs recorded so far; prepares,
+// begins, commits and rollbacks are not counted.
+func (c *Captured) Count() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for i := range c.events {
+		if k := c.events[i].Kind; k == KindQuery || k == KindExec {
+			n++
+		}
+	}
+	return n
+}
+
+// Reset forgets the events recorded so far.
+func (c *Captured) Reset() {
+	c.mu.Lock()
+	c.events = nil
+	c.mu.Unlock()
+}
+
+// String lists the recorded queries and execs, one per line with its
+// caller, for test failure messages.
+func (c *Captured) String() string {
+	var b strings.Builder
+	for _, e := range c.Events() {
+		if e.Kind != KindQuery && e.Kind != KindExec {
+			continue
+		}
+		fmt.Fprintf(&b, "%s: %s", e.Kind, e.SQL)
+		if f := e.Caller(); f.File != "" {
+			fmt.Fprintf(&b, "  (%s:%d)", filepath.Base(f.File), f.Line)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}

@@ -1,0 +1,119 @@
+package sqltrace
+
+import (
+	"runtime"
+	"time"
+)
+
+// Kind says which database operation an [Event] records.
+type Kind uint8
+
+// The kinds of operation the wrapper records.
+const (
+	KindQuery    Kind = iota + 1 // a statement that returns rows
+	KindExec                     // a statement that returns a result (rows affected)
+	KindPrepare                  // an explicit prepare (db.Prepare, tx.Prepare)
+	KindBegin                    // the start of a transaction
+	KindCommit                   // a committed transaction
+	KindRollback                 // a rolled back transaction
+)
+
+var kindNames = [...]string{
+	KindQuery:    "query",
+	KindExec:     "exec",
+	KindPrepare:  "prepare",
+	KindBegin:    "begin",
+	KindCommit:   "commit",
+	KindRollback: "rollback",
+}
+
+// String returns the kind's lower-case name ("query", "exec", ...).
+func (k Kind) String() string {
+	if int(k) < len(kindNames) && kindNames[k] != "" {
+		return kindNames[k]
+	}
+	return "unknown"
+}
+
+// Event is one database operation, handed to the [Recorder] found in the
+// operation's context when the operation has finished.
+type Event struct {
+	Kind Kind
+	// SQL is the statement as the application wrote it (empty for begin,
+	// commit and rollback).
+	SQL string
+	// Args are the statement's arguments after database/sql converted them,
+	// copied and capped (see [WithArgLimits]). An argument passed with
+	// sql.Named is kept as a sql.NamedArg.
+	Args []any
+	// ArgsTruncated reports that at least one argument was shortened or
+	// dropped to stay within the caps.
+	ArgsTruncated bool
+	// Start is when the operation began.
+	Start time.Time
+	// Duration is the time spent inside the driver. For a query it covers
+	// the call that started it plus every fetch of a row and the close, but
+	// not the application's own work between rows.
+	Duration time.Duration
+	// Rows is the number of rows a query returned to the caller (counted as
+	// they are read and final when the rows are closed), or the rows an exec
+	// affected; -1 where the driver cannot say.
+	Rows int64
+	// Err is the error the driver returned, if any (a query's error includes
+	// one met while reading rows).
+	Err error
+	// TxID is 0 outside a transaction; every event of one transaction,
+	// its begin and its commit or rollback included, has the same non-zero
+	// TxID.
+	TxID uint64
+	// ConnID identifies the driver connection the operation ran on.
+	ConnID uint64
+
+	// pcs holds the program counters of the call stack from the first frame
+	// outside database/sql, sqlx and sqltrace upward; nil when callers are
+	// not captured.
+	pcs []uintptr
+	// frames decides which frames belong to the database layers; nil means
+	// the defaults.
+	frames *frameFilter
+}
+
+// Caller returns the line of application code that ran the operation: the
+// first frame outside database/sql, sqlx, sqltrace and any package added
+// with [WithSkipPackages]. It is the zero Frame when callers are not
+// captured (see [WithoutCallers]).
+//
+// Frames are symbolised here, not when the event is recorded, so recording
+// stays cheap.
+func (e *Event) Caller() runtime.Frame {
+	frames := runtime.CallersFrames(e.pcs)
+	for {
+		f, more := frames.Next()
+		if f.PC != 0 && !e.frames.isInternal(f.Function) {
+			return f
+		}
+		if !more {
+			return runtime.Frame{}
+		}
+	}
+}
+
+// Stack returns the call stack from [Event.Caller] outward, at most the
+// depth kept when the event was recorded.
+func (e *Event) Stack() []runtime.Frame {
+	var out []runtime.Frame
+	frames := runtime.CallersFrames(e.pcs)
+	for {
+		f, more := frames.Next()
+		if f.PC != 0 && (len(out) > 0 || !e.frames.isInternal(f.Function)) {
+			out = append(out, f)
+		}
+		if !more {
+			return out
+		}
+	}
+}
+
+// PCs returns the raw program counters behind [Event.Caller] and
+// [Event.Stack], for callers that symbolise frames themselves.
+func (e *Event) PCs() []uintptr { return e.pcs }

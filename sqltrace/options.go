@@ -1,0 +1,89 @@
+package sqltrace
+
+// Option configures a wrapped driver or connector.
+type Option func(*config)
+
+// Default caps on what an event keeps of its arguments.
+const (
+	DefaultMaxArgLen    = 4 << 10  // bytes kept of one string or []byte argument
+	DefaultMaxArgsBytes = 16 << 10 // bytes kept of all arguments of one event
+	DefaultStackDepth   = 32       // frames kept above the caller
+)
+
+type config struct {
+	maxArgLen    int
+	maxArgsBytes int
+	stackDepth   int
+	callers      bool
+	skip         []string
+	frames       *frameFilter
+	name         string
+}
+
+func newConfig(opts []Option) *config {
+	c := &config{
+		maxArgLen:    DefaultMaxArgLen,
+		maxArgsBytes: DefaultMaxArgsBytes,
+		stackDepth:   DefaultStackDepth,
+		callers:      true,
+	}
+	for _, o := range opts {
+		o(c)
+	}
+	c.frames = newFrameFilter(c.skip)
+	return c
+}
+
+// WithArgLimits caps what an event keeps of its arguments: at most
+// perArg bytes of each string or []byte, and at most total bytes over all
+// arguments (arguments past the total are dropped). Zero or negative values
+// keep the defaults ([DefaultMaxArgLen], [DefaultMaxArgsBytes]).
+func WithArgLimits(perArg, total int) Option {
+	return func(c *config) {
+		if perArg > 0 {
+			c.maxArgLen = perArg
+		}
+		if total > 0 {
+			c.maxArgsBytes = total
+		}
+	}
+}
+
+// WithoutArgs records no arguments at all, for apps whose arguments are too
+// sensitive to keep even in a development tool.
+func WithoutArgs() Option {
+	return func(c *config) { c.maxArgsBytes = -1 }
+}
+
+// WithoutCallers stops capturing the call stack of each operation, so
+// [Event.Caller] returns the zero Frame. It saves about a microsecond per
+// operation.
+func WithoutCallers() Option {
+	return func(c *config) { c.callers = false }
+}
+
+// WithStackDepth sets how many frames are kept above the caller (default
+// [DefaultStackDepth]).
+func WithStackDepth(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.stackDepth = n
+		}
+	}
+}
+
+// WithSkipPackages names more packages whose frames are not the caller, in
+// addition to database/sql, sqlx and sqltrace: a query builder, an ORM, or
+// the app's own thin database helper. Each entry is an import path such as
+// "github.com/Masterminds/squirrel"; its sub-packages are skipped too.
+func WithSkipPackages(importPaths ...string) Option {
+	return func(c *config) {
+		c.skip = append(c.skip, importPaths...)
+	}
+}
+
+// WithName names the database in [Databases] (default: the driver name
+// given to [Open], or the connector's driver type for [OpenDB]).
+func WithName(name string) Option {
+	return func(c *config) { c.name = name }
+}

@@ -1,0 +1,26 @@
+//go:build go1.27
+
+package sqltrace
+
+import (
+	"database/sql/driver"
+	"time"
+)
+
+// rowsColumnScanner forwards driver.RowsColumnScanner (Go 1.27), which
+// database/sql calls instead of Next; rows are counted in NextRow.
+type rowsColumnScanner struct {
+	r   *rows
+	raw driver.RowsColumnScanner
+}
+
+func (s rowsColumnScanner) NextRow() error {
+	start := time.Now()
+	err := s.raw.NextRow()
+	s.r.counted(start, err)
+	return err
+}
+
+func (s rowsColumnScanner) ScanColumn(ctx driver.ScanContext, index int, dest any) error {
+	return s.raw.ScanColumn(ctx, index, dest)
+}

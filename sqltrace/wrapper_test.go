@@ -1,0 +1,447 @@
+package sqltrace_test
+
+import (
+	"context"
+	"database/sql"
+	"database/sql/driver"
+	"errors"
+	"io"
+	"reflect"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+func openFake(t testing.TB, shape string, opts ...sqltrace.Option) (*sql.DB, *fakeDriver) {
+	t.Helper()
+	d := &fakeDriver{shape: shape}
+	db := sql.OpenDB(sqltrace.WrapConnector(&fakeConnector{d: d}, opts...))
+	t.Cleanup(func() { db.Close() })
+	return db, d
+}
+
+// rawConn runs f with the wrapper's driver connection.
+func rawConn(t *testing.T, db *sql.DB, f func(driver.Conn)) {
+	t.Helper()
+	conn, err := db.Conn(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Raw(func(dc any) error { f(dc.(driver.Conn)); return nil }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var (
+	exactConnIfaces = map[string]reflect.Type{
+		"Pinger":          reflect.TypeFor[driver.Pinger](),
+		"SessionResetter": reflect.TypeFor[driver.SessionResetter](),
+		"Validator":       reflect.TypeFor[driver.Validator](),
+	}
+	exactStmtIfaces = map[string]reflect.Type{
+		"ColumnConverter": reflect.TypeFor[driver.ColumnConverter](), //lint:ignore SA1019 database/sql still honours it
+	}
+	exactRowsIfaces = map[string]reflect.Type{
+		"RowsNextResultSet":              reflect.TypeFor[driver.RowsNextResultSet](),
+		"RowsColumnTypeScanType":         reflect.TypeFor[driver.RowsColumnTypeScanType](),
+		"RowsColumnTypeDatabaseTypeName": reflect.TypeFor[driver.RowsColumnTypeDatabaseTypeName](),
+		"RowsColumnTypeLength":           reflect.TypeFor[driver.RowsColumnTypeLength](),
+		"RowsColumnTypeNullable":         reflect.TypeFor[driver.RowsColumnTypeNullable](),
+		"RowsColumnTypePrecisionScale":   reflect.TypeFor[driver.RowsColumnTypePrecisionScale](),
+	}
+)
+
+// sameInterfaces fails unless wrapped implements each of ifaces exactly when
+// raw does.
+func sameInterfaces(t *testing.T, what string, raw, wrapped any, ifaces map[string]reflect.Type) {
+	t.Helper()
+	for name, it := range ifaces {
+		r, w := reflect.TypeOf(raw).Implements(it), reflect.TypeOf(wrapped).Implements(it)
+		if r != w {
+			t.Errorf("%s: driver implements %s: %v, wrapper: %v", what, name, r, w)
+		}
+	}
+}
+
+func TestWrapperClaimsExactlyTheDriversInterfaces(t *testing.T) {
+	for _, shape := range []string{"min", "validator", "minrows", "full"} {
+		t.Run("a "+shape+" driver", func(t *testing.T) {
+			db, d := openFake(t, shape)
+			rawC, _ := d.Open("")
+			rawC.(interface {
+				Prepare(string) (driver.Stmt, error)
+			}).Prepare("x")
+			rawS, _ := rawC.Prepare("x")
+			//lint:ignore SA1019 the deprecated form is what every driver has
+			rawR, _ := rawS.Query(nil)
+			fc, hasQueryer := rawC.(*fullConn)
+			if hasQueryer {
+				rawR, _ = fc.QueryContext(t.Context(), "x", nil)
+			}
+			rawConn(t, db, func(c driver.Conn) {
+				sameInterfaces(t, "conn", rawC, c, exactConnIfaces)
+				for _, it := range []reflect.Type{reflect.TypeFor[driver.ExecerContext](), reflect.TypeFor[driver.QueryerContext](), reflect.TypeFor[driver.NamedValueChecker]()} {
+					if !reflect.TypeOf(c).Implements(it) {
+						t.Errorf("conn does not claim %v, which it always answers (with driver.ErrSkip when the driver lacks it)", it)
+					}
+				}
+				//lint:ignore SA1019 checking that the deprecated interfaces are not claimed
+				deprecated := []reflect.Type{reflect.TypeFor[driver.Execer](), reflect.TypeFor[driver.Queryer]()}
+				for _, it := range deprecated {
+					if reflect.TypeOf(c).Implements(it) {
+						t.Errorf("conn claims the deprecated %v", it)
+					}
+				}
+				if reflect.TypeOf(sqltrace.Unwrap(c)) != reflect.TypeOf(rawC) {
+					t.Errorf("Unwrap(conn) = %T, want %T", sqltrace.Unwrap(c), rawC)
+				}
+				s, err := c.Prepare("x")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameInterfaces(t, "stmt", rawS, s, exactStmtIfaces)
+				if !hasQueryer {
+					return // rows are wrapped only for a recorded query, which this shape cannot run with a context here
+				}
+				ctx, _ := sqltrace.Capture(t.Context())
+				r, err := c.(driver.QueryerContext).QueryContext(ctx, "x", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameInterfaces(t, "rows", rawR, r, exactRowsIfaces)
+				if reflect.TypeOf(sqltrace.Unwrap(r)) != reflect.TypeOf(rawR) {
+					t.Errorf("Unwrap(rows) = %T, want %T", sqltrace.Unwrap(r), rawR)
+				}
+			})
+		})
+	}
+}
+
+type fakeDriverContext struct{ *fakeDriver }
+
+func (d fakeDriverContext) OpenConnector(string) (driver.Connector, error) {
+	return &fakeConnector{d: d.fakeDriver}, nil
+}
+
+func TestDriverAndConnectorForwarding(t *testing.T) {
+	t.Run("DriverContext is claimed exactly when the driver has it", func(t *testing.T) {
+		if _, ok := sqltrace.Wrap(&fakeDriver{}).(driver.DriverContext); ok {
+			t.Error("wrapper of a driver without DriverContext claims it")
+		}
+		w := sqltrace.Wrap(fakeDriverContext{&fakeDriver{}})
+		dc, ok := w.(driver.DriverContext)
+		if !ok {
+			t.Fatal("wrapper of a DriverContext does not claim it")
+		}
+		c, err := dc.OpenConnector("")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Driver() != w {
+			t.Errorf("connector's Driver() = %T, want the wrapped driver", c.Driver())
+		}
+	})
+	t.Run("the connector's Close is forwarded and db.Close calls it", func(t *testing.T) {
+		fc := &fakeConnector{d: &fakeDriver{shape: "full"}}
+		wc := sqltrace.WrapConnector(fc)
+		if _, ok := wc.(io.Closer); !ok {
+			t.Fatal("wrapped connector is not an io.Closer")
+		}
+		db := sqltrace.OpenDB(fc)
+		db.Close()
+		if !fc.closed {
+			t.Error("db.Close did not close the connector")
+		}
+	})
+	t.Run("the connector's Driver is the wrapped driver", func(t *testing.T) {
+		d := &fakeDriver{shape: "full"}
+		db := sqltrace.OpenDB(&fakeConnector{d: d})
+		defer db.Close()
+		if db.Driver() == driver.Driver(d) {
+			t.Fatal("db.Driver() is the unwrapped driver")
+		}
+		if sqltrace.Unwrap(db.Driver()) != driver.Driver(d) {
+			t.Errorf("Unwrap(db.Driver()) = %v, want the driver", sqltrace.Unwrap(db.Driver()))
+		}
+	})
+}
+
+func kinds(events []sqltrace.Event) string {
+	var s []string
+	for _, e := range events {
+		s = append(s, e.Kind.String())
+	}
+	return strings.Join(s, ",")
+}
+
+func TestErrSkip(t *testing.T) {
+	t.Run("a query the driver answers with ErrSkip is one query event", func(t *testing.T) {
+		db, d := openFake(t, "skip")
+		ctx, got := sqltrace.Capture(t.Context())
+		var n int
+		if err := db.QueryRowContext(ctx, "SELECT n FROM t WHERE id = ?", 7).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "UPDATE t SET n = ?", 1); err != nil {
+			t.Fatal(err)
+		}
+		ev := got.Events()
+		if kinds(ev) != "query,exec" {
+			t.Fatalf("events = %s, want query,exec", kinds(ev))
+		}
+		if d.prepares.Load() != 2 {
+			t.Errorf("driver prepared %d times, want 2 (database/sql's fallback)", d.prepares.Load())
+		}
+		for _, e := range ev {
+			if e.Err != nil || len(e.Args) != 1 {
+				t.Errorf("%s event: err %v, args %v", e.Kind, e.Err, e.Args)
+			}
+		}
+		if ev[0].Rows != 1 || ev[1].Rows != 2 {
+			t.Errorf("rows = %d, %d; want 1 (read), 2 (affected)", ev[0].Rows, ev[1].Rows)
+		}
+	})
+	t.Run("an explicit prepare is still recorded", func(t *testing.T) {
+		db, _ := openFake(t, "skip")
+		ctx, got := sqltrace.Capture(t.Context())
+		st, err := db.PrepareContext(ctx, "SELECT n FROM t WHERE id = ?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var n int
+		if err := st.QueryRowContext(ctx, 1).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if kinds(got.Events()) != "prepare,query" {
+			t.Errorf("events = %s, want prepare,query", kinds(got.Events()))
+		}
+	})
+	t.Run("a driver with neither Queryer interface goes through prepare once", func(t *testing.T) {
+		db, d := openFake(t, "min")
+		ctx, got := sqltrace.Capture(t.Context())
+		rows, err := db.QueryContext(ctx, "SELECT n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			n++
+		}
+		rows.Close()
+		if n != fakeRowCount || kinds(got.Events()) != "query" || got.Events()[0].Rows != fakeRowCount {
+			t.Errorf("read %d rows, events %s (%v)", n, kinds(got.Events()), got.Events())
+		}
+		if d.prepares.Load() != 1 {
+			t.Errorf("prepared %d times, want 1", d.prepares.Load())
+		}
+	})
+}
+
+func TestErrBadConnStillMakesDatabaseSQLRetry(t *testing.T) {
+	db, d := openFake(t, "full")
+	d.badConns.Store(1)
+	ctx, got := sqltrace.Capture(t.Context())
+	if _, err := db.ExecContext(ctx, "UPDATE t SET n = 1"); err != nil {
+		t.Fatalf("exec failed; database/sql did not retry: %v", err)
+	}
+	ev := got.Events()
+	if len(ev) != 2 || !errors.Is(ev[0].Err, driver.ErrBadConn) || ev[1].Err != nil {
+		t.Errorf("events = %+v, want the bad attempt then the retry", ev)
+	}
+}
+
+func TestCancelledQueriesAreRecordedWithTheirError(t *testing.T) {
+	t.Run("cancelled before it runs", func(t *testing.T) {
+		db, _ := openFake(t, "full")
+		ctx, got := sqltrace.Capture(t.Context())
+		conn, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := conn.QueryContext(cctx, "SELECT n"); err == nil {
+			t.Fatal("query with a cancelled context succeeded")
+		}
+		ev := got.Events()
+		if len(ev) > 0 && !errors.Is(ev[len(ev)-1].Err, context.Canceled) {
+			t.Errorf("event error = %v, want context.Canceled", ev[len(ev)-1].Err)
+		}
+	})
+	t.Run("cancelled while its rows are read: database/sql closes them from its own goroutine", func(t *testing.T) {
+		db, _ := openFake(t, "full")
+		ctx, got := sqltrace.Capture(t.Context())
+		cctx, cancel := context.WithCancel(ctx)
+		rows, err := db.QueryContext(cctx, "SELECT n")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows.Next()
+		cancel()
+		deadline := time.Now().Add(5 * time.Second)
+		for got.Count() == 0 && time.Now().Before(deadline) {
+			time.Sleep(time.Millisecond)
+		}
+		rows.Close()
+		ev := got.Events()
+		if len(ev) != 1 || !errors.Is(ev[0].Err, context.Canceled) || ev[0].Rows != 1 {
+			t.Errorf("events = %+v, want one query with 1 row and context.Canceled", ev)
+		}
+	})
+}
+
+func TestStatementsRecordIntoTheContextOfEachExecution(t *testing.T) {
+	db, _ := openFake(t, "full")
+	st, err := db.PrepareContext(t.Context(), "SELECT n WHERE id = ?")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i := range 2 {
+		ctx, got := sqltrace.Capture(t.Context())
+		rows, err := st.QueryContext(ctx, i)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows.Close()
+		if ev := got.Events(); kinds(ev) != "query" || ev[0].Args[0] != int64(i) {
+			t.Errorf("execution %d recorded %+v", i, ev)
+		}
+	}
+}
+
+func TestTransactions(t *testing.T) {
+	db, _ := openFake(t, "full")
+	ctx, got := sqltrace.Capture(t.Context())
+	for _, commit := range []bool{true, false} {
+		tx, err := db.BeginTx(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Without a context: attributed through the transaction's begin.
+		if _, err := tx.Exec("UPDATE t SET n = n + 1"); err != nil {
+			t.Fatal(err)
+		}
+		if commit {
+			err = tx.Commit()
+		} else {
+			err = tx.Rollback()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.ExecContext(ctx, "UPDATE t SET n = 0"); err != nil {
+		t.Fatal(err)
+	}
+	ev := got.Events()
+	if kinds(ev) != "begin,exec,commit,begin,exec,rollback,exec" {
+		t.Fatalf("events = %s", kinds(ev))
+	}
+	first, second := ev[0].TxID, ev[3].TxID
+	if first == 0 || second == 0 || first == second {
+		t.Errorf("transaction ids %d and %d, want two different non-zero ids", first, second)
+	}
+	for i, want := range []uint64{first, first, first, second, second, second, 0} {
+		if ev[i].TxID != want {
+			t.Errorf("event %d (%s) has TxID %d, want %d", i, ev[i].Kind, ev[i].TxID, want)
+		}
+	}
+}
+
+func TestArgumentsAreCapped(t *testing.T) {
+	db, _ := openFake(t, "full", sqltrace.WithArgLimits(8, 20))
+	ctx, got := sqltrace.Capture(t.Context())
+	blob := make([]byte, 10<<20)
+	if _, err := db.ExecContext(ctx, "INSERT", "short", strings.Repeat("é", 100), blob, sql.Named("n", 42), "dropped"); err != nil {
+		t.Fatal(err)
+	}
+	e := got.Events()[0]
+	want := []any{"short", "éééé", make([]byte, 7)}
+	if !reflect.DeepEqual(e.Args, want) || !e.ArgsTruncated {
+		t.Errorf("args = %q (truncated %v), want %q (truncated)", e.Args, e.ArgsTruncated, want)
+	}
+	blob[0] = 1
+	if e.Args[2].([]byte)[0] != 0 {
+		t.Error("the event shares the caller's byte slice")
+	}
+
+	db2, _ := openFake(t, "full")
+	ctx2, got2 := sqltrace.Capture(t.Context())
+	if _, err := db2.ExecContext(ctx2, "INSERT", sql.Named("n", int64(42)), []int64{1, 2}); err != nil {
+		t.Fatal(err)
+	}
+	if e := got2.Events()[0]; !reflect.DeepEqual(e.Args, []any{sql.Named("n", int64(42)), []int64{1, 2}}) || e.ArgsTruncated {
+		t.Errorf("args = %#v, want a sql.NamedArg and the driver-checked slice", e.Args)
+	}
+}
+
+func TestCallerIsTheLineOfAppCode(t *testing.T) {
+	db, _ := openFake(t, "full")
+	ctx, got := sqltrace.Capture(t.Context())
+	_, file, line, _ := runtime.Caller(0)
+	rows, err := db.QueryContext(ctx, "SELECT n") // line+1
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Close()
+	e := got.Events()[0]
+	f := e.Caller()
+	if f.File != file || f.Line != line+1 || !strings.HasSuffix(f.Function, "TestCallerIsTheLineOfAppCode") {
+		t.Errorf("caller = %s:%d %s, want %s:%d", f.File, f.Line, f.Function, file, line+1)
+	}
+	if st := e.Stack(); len(st) < 2 || st[0] != f {
+		t.Errorf("stack does not start at the caller: %v", st)
+	}
+	t.Run("not captured with WithoutCallers", func(t *testing.T) {
+		db, _ := openFake(t, "full", sqltrace.WithoutCallers())
+		ctx, got := sqltrace.Capture(t.Context())
+		if _, err := db.ExecContext(ctx, "UPDATE"); err != nil {
+			t.Fatal(err)
+		}
+		if f := got.Events()[0].Caller(); f != (runtime.Frame{}) {
+			t.Errorf("caller = %+v, want the zero Frame", f)
+		}
+	})
+	t.Run("WithSkipPackages skips the app's own database helper", func(t *testing.T) {
+		db, _ := openFake(t, "full", sqltrace.WithSkipPackages("github.com/debugtoolbar/debugtoolbar/sqltrace_test"))
+		ctx, got := sqltrace.Capture(t.Context())
+		if _, err := db.ExecContext(ctx, "UPDATE"); err != nil {
+			t.Fatal(err)
+		}
+		// With this test package skipped, the caller is testing's runner.
+		if f := got.Events()[0].Caller(); !strings.HasPrefix(f.Function, "testing.") {
+			t.Errorf("caller = %s, want a function of package testing", f.Function)
+		}
+	})
+}
+
+func TestNoRecorderAllocatesNothingBeyondTheDriver(t *testing.T) {
+	ctx := t.Context()
+	run := func(db *sql.DB) float64 {
+		return testing.AllocsPerRun(200, func() {
+			rows, err := db.QueryContext(ctx, "SELECT n", 1)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for rows.Next() {
+			}
+			rows.Close()
+			if _, err := db.ExecContext(ctx, "UPDATE", 1); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	raw := sql.OpenDB(&fakeConnector{d: &fakeDriver{shape: "full"}})
+	defer raw.Close()
+	wrapped, _ := openFake(t, "full")
+	if r, w := run(raw), run(wrapped); w > r {
+		t.Errorf("wrapper without a recorder: %v allocations per query and exec, raw driver: %v", w, r)
+	}
+}
