@@ -85,3 +85,20 @@ func (f *frameFilter) callers(depth int) []uintptr {
 	}
 	return append([]uintptr(nil), buf[i:end]...)
 }
+
+// CallerFilter captures call stacks from the first frame outside a set of
+// packages, for recording other kinds of operation (cache calls, outgoing
+// HTTP) the way events record their caller. Its decisions are cached per
+// program counter; it is safe for concurrent use.
+type CallerFilter struct{ f *frameFilter }
+
+// NewCallerFilter returns a filter that skips database/sql, sqlx, sqltrace
+// and the given packages (import paths; sub-packages included).
+func NewCallerFilter(skipPackages ...string) *CallerFilter {
+	return &CallerFilter{newFrameFilter(skipPackages)}
+}
+
+// Callers returns at most depth program counters of the calling goroutine's
+// stack, from the first frame outside the skipped packages. Resolve them
+// with runtime.CallersFrames.
+func (c *CallerFilter) Callers(depth int) []uintptr { return c.f.callers(depth) }

@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"io"
+	"math"
 	"reflect"
 	"runtime"
 	"strings"
@@ -424,19 +425,15 @@ func TestCallerIsTheLineOfAppCode(t *testing.T) {
 
 func TestNoRecorderAllocatesNothingBeyondTheDriver(t *testing.T) {
 	ctx := t.Context()
+	// AllocsPerRun counts every goroutine's allocations, and database/sql
+	// and earlier tests leave some running: the least of a few runs is the
+	// query's own figure.
 	run := func(db *sql.DB) float64 {
-		return testing.AllocsPerRun(200, func() {
-			rows, err := db.QueryContext(ctx, "SELECT n", 1)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for rows.Next() {
-			}
-			rows.Close()
-			if _, err := db.ExecContext(ctx, "UPDATE", 1); err != nil {
-				t.Fatal(err)
-			}
-		})
+		least := math.Inf(1)
+		for range 5 {
+			least = min(least, allocsPerQuery(t, ctx, db))
+		}
+		return least
 	}
 	raw := sql.OpenDB(&fakeConnector{d: &fakeDriver{shape: "full"}})
 	defer raw.Close()
@@ -444,4 +441,20 @@ func TestNoRecorderAllocatesNothingBeyondTheDriver(t *testing.T) {
 	if r, w := run(raw), run(wrapped); w > r {
 		t.Errorf("wrapper without a recorder: %v allocations per query and exec, raw driver: %v", w, r)
 	}
+}
+
+func allocsPerQuery(t *testing.T, ctx context.Context, db *sql.DB) float64 {
+	t.Helper()
+	return testing.AllocsPerRun(200, func() {
+		rows, err := db.QueryContext(ctx, "SELECT n", 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+		}
+		rows.Close()
+		if _, err := db.ExecContext(ctx, "UPDATE", 1); err != nil {
+			t.Fatal(err)
+		}
+	})
 }
