@@ -38,8 +38,17 @@ func (f *frameFilter) isInternal(function string) bool {
 	if f == nil {
 		f = defaultFrames
 	}
+	// A package's external tests ("path/pkg_test.TestX") are app code,
+	// unless that test package itself is named.
+	pkg := function
+	if i := strings.LastIndexByte(pkg, '/'); i >= 0 {
+		if j := strings.IndexByte(pkg[i:], '.'); j >= 0 {
+			pkg = pkg[:i+j]
+		}
+	}
+	test := strings.HasSuffix(pkg, "_test")
 	for _, p := range f.prefixes {
-		if strings.HasPrefix(function, p) {
+		if strings.HasPrefix(function, p) && (!test || p == pkg+".") {
 			return true
 		}
 	}

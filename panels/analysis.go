@@ -1,0 +1,114 @@
+package panels
+
+import (
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// Thresholds tune the analysis. The zero value uses the defaults.
+type Thresholds struct {
+	// SlowQuery is the duration from which a query is slow (default 100ms).
+	SlowQuery time.Duration
+	// Similar is how many queries of the same shape with other arguments
+	// make an N+1 (default 5).
+	Similar int
+	// TooManyQueries is the count from which a request runs too many
+	// queries (default 50).
+	TooManyQueries int
+}
+
+func (t Thresholds) withDefaults() Thresholds {
+	if t.SlowQuery <= 0 {
+		t.SlowQuery = 100 * time.Millisecond
+	}
+	if t.Similar <= 0 {
+		t.Similar = 5
+	}
+	if t.TooManyQueries <= 0 {
+		t.TooManyQueries = 50
+	}
+	return t
+}
+
+// Analyze returns the alerts for a finished record: N+1 queries (the same
+// shape run many times with other values), duplicate queries (the same SQL
+// and arguments), slow queries, failed queries, too many queries, and
+// queries dropped by the cap.
+func Analyze(r *Record, t Thresholds) []Alert {
+	t = t.withDefaults()
+	var alerts []Alert
+	type group struct {
+		idx  []int
+		args map[string]bool
+	}
+	shapes := map[string]*group{}
+	var order []string
+	exact := map[string][]int{}
+	var exactOrder []string
+	n := 0
+	for i := range r.Queries {
+		e := &r.Queries[i]
+		if e.Kind != sqltrace.KindQuery && e.Kind != sqltrace.KindExec {
+			continue
+		}
+		n++
+		if e.Err != nil {
+			alerts = append(alerts, Alert{Kind: AlertQueryErrors, Severity: Danger, Queries: []int{i},
+				Message: fmt.Sprintf("Query failed at %s: %v", where(e), e.Err)})
+		}
+		if e.Duration >= t.SlowQuery {
+			alerts = append(alerts, Alert{Kind: AlertSlowQuery, Severity: Warning, Queries: []int{i},
+				Message: fmt.Sprintf("Slow query (%s) at %s", e.Duration.Round(time.Millisecond), where(e))})
+		}
+		fp := sqltrace.Fingerprint(e.SQL)
+		g := shapes[fp]
+		if g == nil {
+			g = &group{args: map[string]bool{}}
+			shapes[fp] = g
+			order = append(order, fp)
+		}
+		g.idx = append(g.idx, i)
+		key := fmt.Sprintf("%s\x00%v", e.SQL, e.Args)
+		g.args[key] = true
+		if exact[key] == nil {
+			exactOrder = append(exactOrder, key)
+		}
+		exact[key] = append(exact[key], i)
+	}
+	for _, fp := range order {
+		g := shapes[fp]
+		if len(g.idx) >= t.Similar && len(g.args) > 1 {
+			e := &r.Queries[g.idx[0]]
+			alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: g.idx,
+				Message: fmt.Sprintf("N+1: %d similar queries at %s: %s", len(g.idx), where(e), fp)})
+		}
+	}
+	for _, key := range exactOrder {
+		if idx := exact[key]; len(idx) > 1 {
+			e := &r.Queries[idx[0]]
+			alerts = append(alerts, Alert{Kind: AlertDuplicate, Severity: Warning, Queries: idx,
+				Message: fmt.Sprintf("%d duplicate queries at %s: %s", len(idx), where(e), sqltrace.Fingerprint(e.SQL))})
+		}
+	}
+	if n >= t.TooManyQueries {
+		alerts = append(alerts, Alert{Kind: AlertTooManyQueries, Severity: Warning,
+			Message: fmt.Sprintf("%d queries in one request", n)})
+	}
+	if r.QueriesDropped > 0 {
+		alerts = append(alerts, Alert{Kind: AlertQueriesCapped, Severity: Info,
+			Message: fmt.Sprintf("%d more queries were not kept (the per-request cap)", r.QueriesDropped)})
+	}
+	return alerts
+}
+
+// where is an event's caller as file:line.
+func where(e *sqltrace.Event) string {
+	f := e.Caller()
+	if f.File == "" {
+		return "an unknown caller"
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
+}

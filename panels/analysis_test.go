@@ -1,0 +1,65 @@
+package panels_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+func q(sql string, d time.Duration, args ...any) sqltrace.Event {
+	return sqltrace.Event{Kind: sqltrace.KindQuery, SQL: sql, Args: args, Duration: d}
+}
+
+func kindsOf(alerts []panels.Alert) map[panels.AlertKind]int {
+	m := map[panels.AlertKind]int{}
+	for _, a := range alerts {
+		m[a.Kind]++
+	}
+	return m
+}
+
+func TestAnalyze(t *testing.T) {
+	nPlusOne := []sqltrace.Event{q("SELECT * FROM posts", time.Millisecond)}
+	for i := range 6 {
+		nPlusOne = append(nPlusOne, q("SELECT name FROM authors WHERE id = ?", time.Millisecond, int64(i)))
+	}
+	for _, c := range []struct {
+		name    string
+		queries []sqltrace.Event
+		dropped int
+		want    map[panels.AlertKind]int
+	}{
+		{"a clean request has no alerts", []sqltrace.Event{q("SELECT 1", time.Millisecond)}, 0, map[panels.AlertKind]int{}},
+		{"the same shape with other values is an N+1", nPlusOne, 0, map[panels.AlertKind]int{panels.AlertNPlusOne: 1}},
+		{"the same SQL and arguments twice is a duplicate, not an N+1",
+			[]sqltrace.Event{q("SELECT * FROM t WHERE id = ?", 0, int64(1)), q("SELECT * FROM t WHERE id = ?", 0, int64(1))}, 0,
+			map[panels.AlertKind]int{panels.AlertDuplicate: 1}},
+		{"a slow query", []sqltrace.Event{q("SELECT pg_sleep(1)", 150*time.Millisecond)}, 0, map[panels.AlertKind]int{panels.AlertSlowQuery: 1}},
+		{"a failed query", []sqltrace.Event{{Kind: sqltrace.KindExec, SQL: "UPDATE", Err: errors.New("boom")}}, 0, map[panels.AlertKind]int{panels.AlertQueryErrors: 1}},
+		{"dropped queries are reported", nil, 3, map[panels.AlertKind]int{panels.AlertQueriesCapped: 1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			got := kindsOf(panels.Analyze(&panels.Record{Queries: c.queries, QueriesDropped: c.dropped}, panels.Thresholds{}))
+			if len(got) != len(c.want) {
+				t.Fatalf("alerts = %v, want %v", got, c.want)
+			}
+			for k, n := range c.want {
+				if got[k] != n {
+					t.Errorf("alerts = %v, want %v", got, c.want)
+				}
+			}
+		})
+	}
+	t.Run("many queries", func(t *testing.T) {
+		var qs []sqltrace.Event
+		for i := range 60 {
+			qs = append(qs, q("SELECT 1", 0, int64(i)))
+		}
+		if got := kindsOf(panels.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{TooManyQueries: 50, Similar: 100})); got[panels.AlertTooManyQueries] != 1 {
+			t.Errorf("alerts = %v", got)
+		}
+	})
+}

@@ -1,0 +1,142 @@
+// Package panels holds what debugtoolbar knows about one request (the
+// [Record]), the analysis that turns it into alerts, and the panels that
+// show it.
+package panels
+
+import (
+	"net/http"
+	"net/url"
+	"runtime"
+	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// Record is everything captured for one request. The toolbar fills it while
+// the request runs and freezes it when the request ends; after that it is
+// only read.
+type Record struct {
+	ID       string
+	Start    time.Time
+	Duration time.Duration
+	Request  Request
+	Response Response
+
+	// Queries are the request's database operations in the order they
+	// finished, at most the configured cap; QueriesDropped counts the rest.
+	Queries        []sqltrace.Event
+	QueriesDropped int
+	// Cache are the request's cache operations, capped like Queries.
+	Cache        []CacheEvent
+	CacheDropped int
+	// Late counts events that arrived after the request had finished, from
+	// goroutines that outlived it.
+	Late int
+	// Panic is the value of a panic the handler raised, formatted.
+	Panic string
+
+	Alerts []Alert
+}
+
+// Request is the part of a Record that describes the request. Secrets are
+// redacted before they get here.
+type Request struct {
+	Method     string
+	URL        string // as the client asked for it, query included
+	Path       string
+	Route      string // the router's pattern: chi's RoutePattern() or ServeMux's r.Pattern
+	RemoteAddr string // the client address the allowlist saw
+	Proto      string
+	TLS        bool
+	Host       string
+	Header     http.Header
+	Query      url.Values
+	Form       url.Values // a parsed url-encoded body, when the app parsed it
+	Cookies    []Cookie
+}
+
+// Cookie is a request cookie, its value redacted unless allowed.
+type Cookie struct {
+	Name, Value string
+}
+
+// Response is the part of a Record that describes the response.
+type Response struct {
+	Status      int
+	Header      http.Header
+	Size        int64 // bytes of body written by the app
+	ContentType string
+	// Injected reports whether the toolbar was inserted into the body;
+	// NotInjected says why not (empty when it was).
+	Injected    bool
+	NotInjected string
+}
+
+// CacheEvent is one cache operation.
+type CacheEvent struct {
+	Op       string // get, set, delete, ... (lower case)
+	Key      string
+	Read     bool // a lookup, for which Hit says whether the key was found
+	Hit      bool
+	Start    time.Time
+	Duration time.Duration
+	Err      error
+	Backend  string // "redis", "memory", ...; empty when not said
+	pcs      []uintptr
+}
+
+// Caller returns the line of application code that made the operation, or
+// the zero Frame when it was not captured.
+func (e *CacheEvent) Caller() runtime.Frame {
+	if len(e.pcs) == 0 {
+		return runtime.Frame{}
+	}
+	f, _ := runtime.CallersFrames(e.pcs).Next()
+	return f
+}
+
+// SetCallers sets the program counters behind Caller, outermost last, as
+// runtime.Callers returns them.
+func (e *CacheEvent) SetCallers(pcs []uintptr) { e.pcs = pcs }
+
+// Alert is something wrong with a request that the analysis found.
+type Alert struct {
+	Kind     AlertKind
+	Message  string
+	Queries  []int // indexes into Record.Queries the alert is about
+	Severity Severity
+}
+
+// AlertKind names a class of problem.
+type AlertKind string
+
+// The kinds of alert the analysis raises.
+const (
+	AlertNPlusOne       AlertKind = "n_plus_one"
+	AlertDuplicate      AlertKind = "duplicate_queries"
+	AlertSlowQuery      AlertKind = "slow_query"
+	AlertQueryErrors    AlertKind = "query_error"
+	AlertTooManyQueries AlertKind = "too_many_queries"
+	AlertQueriesCapped  AlertKind = "queries_dropped"
+)
+
+// Severity orders alerts.
+type Severity int
+
+// Severities, least first.
+const (
+	Info Severity = iota
+	Warning
+	Danger
+)
+
+// String returns "info", "warning" or "danger".
+func (s Severity) String() string {
+	switch s {
+	case Warning:
+		return "warning"
+	case Danger:
+		return "danger"
+	}
+	return "info"
+}

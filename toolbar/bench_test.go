@@ -1,0 +1,95 @@
+package toolbar_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	_ "modernc.org/sqlite"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
+)
+
+// discardWriter is a ResponseWriter that keeps nothing, so the figures are
+// the middleware's own.
+type discardWriter struct{ h http.Header }
+
+func (w *discardWriter) Header() http.Header         { return w.h }
+func (w *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
+func (w *discardWriter) WriteHeader(int)             {}
+
+// BenchmarkDenied compares a request the allowlist refuses with the bare
+// handler: the toolbar's whole cost for everyone it does not observe.
+func BenchmarkDenied(b *testing.B) {
+	tb, err := toolbar.New(toolbar.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	page := []byte("<html><body>hello</body></html>")
+	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(page) })
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+	}{{"path=bare", bare}, {"path=denied", tb.Middleware(bare)}} {
+		b.Run(c.name, func(b *testing.B) {
+			r := httptest.NewRequest("GET", "/posts/1", nil)
+			r.RemoteAddr = "203.0.113.7:52000"
+			w := &discardWriter{h: http.Header{}}
+			b.ReportAllocs()
+			for b.Loop() {
+				c.h.ServeHTTP(w, r)
+			}
+		})
+	}
+}
+
+// BenchmarkObservedPage compares an HTML page of 100 KB that runs 20
+// queries on SQLite, bare and observed (recorded, analysed, injected,
+// kept in the history).
+func BenchmarkObservedPage(b *testing.B) {
+	db, err := sqltrace.Open("sqlite", filepath.Join(b.TempDir(), "bench.db"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a'), ('b'), ('c')`); err != nil {
+		b.Fatal(err)
+	}
+	page := []byte("<!doctype html><html><body>" + strings.Repeat("<p>lorem ipsum dolor sit amet</p>\n", 100<<10/35) + "</body></html>")
+	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 20 {
+			var v string
+			if err := db.QueryRowContext(r.Context(), "SELECT v FROM t WHERE id = ?", i%3+1).Scan(&v); err != nil {
+				b.Fatal(err)
+			}
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write(page)
+	})
+	tb, err := toolbar.New(toolbar.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		h    http.Handler
+	}{{"path=bare", h}, {"path=observed", tb.Middleware(h)}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			var body bytes.Buffer
+			for b.Loop() {
+				r := httptest.NewRequestWithContext(context.Background(), "GET", "/", nil)
+				r.RemoteAddr = "127.0.0.1:52000"
+				w := httptest.NewRecorder()
+				w.Body = &body
+				body.Reset()
+				c.h.ServeHTTP(w, r)
+			}
+		})
+	}
+}

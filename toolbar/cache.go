@@ -1,0 +1,43 @@
+package toolbar
+
+import (
+	"context"
+	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// CacheEvent is one cache operation, as RecordCache takes it.
+type CacheEvent = panels.CacheEvent
+
+// cacheCallers skips the toolbar and the cache clients it has hooks for, so
+// a cache event's caller is the app's line.
+var cacheCallers = sqltrace.NewCallerFilter(
+	"github.com/debugtoolbar/debugtoolbar/toolbar",
+	"github.com/redis/go-redis",
+)
+
+// RecordCache records a cache operation into the toolbar's record of the
+// request whose context ctx is (or derives from). Without the toolbar's
+// middleware in ctx it does nothing, at the cost of one context lookup. The
+// caller is captured here; Start defaults to now minus Duration.
+//
+//	start := time.Now()
+//	v, ok := cache.Get(key)
+//	toolbar.RecordCache(ctx, toolbar.CacheEvent{Op: "get", Key: key, Hit: ok, Duration: time.Since(start)})
+func RecordCache(ctx context.Context, e CacheEvent) {
+	c := collectorFrom(ctx)
+	if c == nil {
+		return
+	}
+	if e.Start.IsZero() {
+		e.Start = time.Now().Add(-e.Duration)
+	}
+	e.SetCallers(cacheCallers.Callers(16))
+	c.recordCache(e)
+}
+
+// Observed reports whether ctx belongs to a request the toolbar records,
+// for instrumentation that wants to skip its own work otherwise.
+func Observed(ctx context.Context) bool { return collectorFrom(ctx) != nil }

@@ -1,0 +1,66 @@
+package toolbar
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+)
+
+// Config configures a Toolbar. The zero value works: the toolbar is shown to
+// requests from loopback addresses only, under /__debug__/.
+//
+// Never enable the toolbar in production: it shows SQL, headers and timings
+// to whoever the allowlist lets in.
+type Config struct {
+	// InternalIPs are the client addresses that see the toolbar: IPs
+	// ("10.0.0.7", "::1") and CIDRs ("10.0.0.0/8"). Empty means loopback
+	// only: 127.0.0.0/8 and ::1.
+	InternalIPs []string
+	// TrustedProxies are the direct peers (IPs and CIDRs) whose
+	// X-Forwarded-For and X-Real-IP headers are believed; the client is the
+	// right-most address in X-Forwarded-For that is not itself a trusted
+	// proxy. A request from any other peer that carries such headers is not
+	// observed: behind a reverse proxy on the same host every client would
+	// otherwise look like 127.0.0.1.
+	TrustedProxies []string
+	// Show, when set, is asked about every request the allowlist lets in
+	// and can veto it (like Django's SHOW_TOOLBAR_CALLBACK). It cannot let
+	// in a request the allowlist refused unless ShowOverridesAllowlist is
+	// set.
+	Show func(*http.Request) bool
+	// ShowOverridesAllowlist makes Show alone decide, ignoring InternalIPs
+	// and the proxy checks. Use it only with a Show that authenticates.
+	ShowOverridesAllowlist bool
+	// Prefix is the path under which the toolbar serves its pages, API and
+	// assets (default "/__debug__/"). It must start and end with "/".
+	Prefix string
+	// HistorySize is how many requests are kept (default 100).
+	HistorySize int
+	// MaxQueries is how many database operations one request keeps
+	// (default 1000); the rest are counted.
+	MaxQueries int
+	// MaxCacheEvents is how many cache operations one request keeps
+	// (default 1000).
+	MaxCacheEvents int
+	// MaxBodyBytes is the largest HTML response the toolbar buffers to
+	// inject itself (default 5 MiB); larger ones pass through untouched.
+	MaxBodyBytes int
+	// Thresholds tune the alerts (slow query, N+1...).
+	Thresholds panels.Thresholds
+	// RedactNames are extra name fragments (case-insensitive) whose header,
+	// query, form, cookie and SQL argument values are hidden, in addition to
+	// password, passwd, secret, token, key, auth and session.
+	RedactNames []string
+	// Logger receives the toolbar's own warnings (default slog.Default()).
+	Logger *slog.Logger
+}
+
+// Defaults for Config's zero fields.
+const (
+	DefaultPrefix         = "/__debug__/"
+	DefaultHistorySize    = 100
+	DefaultMaxQueries     = 1000
+	DefaultMaxCacheEvents = 1000
+	DefaultMaxBodyBytes   = 5 << 20
+)

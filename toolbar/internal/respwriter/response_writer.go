@@ -1,0 +1,568 @@
+// Package respwriter is the response writer the toolbar wraps around an
+// observed request's http.ResponseWriter. It holds an HTML response back
+// until the handler returns, then inserts the toolbar's snippet before the
+// last </body>; every other response passes through as it would without it.
+//
+// The decision is made when the final status is written (WriteHeader or the
+// first Write), from the request and the headers, the way chi's Compress
+// decides: HEAD, 1xx, 204, 304, ranges, bodies that are not text/html and
+// encodings other than gzip pass through at once, with nothing held. A body
+// without a Content-Type is held for its first 512 bytes and sniffed as
+// net/http would. A held body is written out untouched as soon as the
+// handler flushes, hijacks, or writes more than Options.MaxBody.
+//
+// Use it from one goroutine, like any ResponseWriter:
+//
+//	rw := respwriter.New(w, r, respwriter.Options{Snippet: snippet})
+//	defer func() {
+//		if p := recover(); p != nil {
+//			rw.Abort() // what the app wrote, untouched
+//			panic(p)
+//		}
+//	}()
+//	next.ServeHTTP(rw, r)
+//	res := rw.Finish()
+package respwriter
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// DefaultMaxBody is the most body bytes held when Options.MaxBody is not set.
+const DefaultMaxBody = 5 << 20
+
+// Options says how a Writer injects. The zero value holds HTML bodies up to
+// DefaultMaxBody and injects nothing.
+type Options struct {
+	// MaxBody is the most body bytes held (DefaultMaxBody when <= 0); a
+	// larger body passes through untouched.
+	MaxBody int
+
+	// Snippet returns the markup to insert, given the response headers as
+	// they will be sent (after OnHeader), so it can read the CSP nonce. It is
+	// called at most once, only when injecting. A nil Snippet or an empty
+	// snippet injects nothing.
+	Snippet func(h http.Header) []byte
+
+	// OnHeader is called once, right before the final headers are written to
+	// the inner writer, in every mode (not for 1xx, not when the connection
+	// is hijacked before a status was written), so the caller can add headers
+	// such as Server-Timing at the last moment. Headers changed after the
+	// handler's WriteHeader are not sent, as with net/http: add late ones
+	// here.
+	OnHeader func(h http.Header)
+}
+
+// Result is how a response went.
+type Result struct {
+	Status      int    // final status; 0 when none was written (hijacked, or Abort before any)
+	Size        int64  // body bytes the app wrote, before injection
+	ContentType string // Content-Type as sent, sniffed when the app set none
+	Injected    bool
+	// NotInjected is a short reason when not injected: "not html", "HEAD
+	// request", "status 304", "no body status", "range response",
+	// "encoding br", "trailers", "invalid status", "streamed (flushed)",
+	// "hijacked", "hijack failed", "body over cap", "content-length
+	// mismatch", "undecodable gzip", "empty snippet", "handler panicked",
+	// "toolbar error: ...".
+	NotInjected string
+}
+
+type state uint8
+
+const (
+	stateIdle state = iota // no final status yet
+	stateHold              // final status known, body held
+	statePass              // headers written to the inner writer; everything goes straight through
+)
+
+// Writer is the wrapping http.ResponseWriter. It also implements
+// http.Flusher, FlushError, http.Hijacker, io.ReaderFrom, io.StringWriter
+// and Unwrap; each degrades as the inner writer does: Flush and Hijack go
+// through http.ResponseController, so they reach an inner writer's own
+// Unwrap chain, and fail with http.ErrNotSupported where it cannot.
+type Writer struct {
+	rw       http.ResponseWriter
+	req      *http.Request
+	snippet  func(http.Header) []byte
+	onHeader func(http.Header)
+	max      int
+
+	state    state
+	status   int
+	sniff    bool        // Content-Type still to be sniffed from what is held
+	sniffed  string      // the sniffed Content-Type, set on the header when sent
+	clen     int64       // Content-Length the handler declared, -1 when none
+	snap     http.Header // headers as at the handler's WriteHeader, while holding
+	held     buffer      // the held body, taken from the pool on first use
+	plain    buffer      // a gzip body decoded, injected
+	out      buffer      // and encoded again
+	size     int64
+	prepared bool // OnHeader ran and the headers are final
+	hijacked bool
+	finished bool
+	injected bool
+	reason   string
+	hookErr  string // a panic in OnHeader
+}
+
+// New wraps w for the request r.
+func New(w http.ResponseWriter, r *http.Request, o Options) *Writer {
+	max := o.MaxBody
+	if max <= 0 {
+		max = DefaultMaxBody
+	}
+	return &Writer{rw: w, req: r, snippet: o.Snippet, onHeader: o.OnHeader, max: max, clen: -1}
+}
+
+// Header returns the inner writer's header map.
+func (w *Writer) Header() http.Header { return w.rw.Header() }
+
+// Unwrap returns the inner writer, for http.ResponseController.
+func (w *Writer) Unwrap() http.ResponseWriter { return w.rw }
+
+// WriteHeader sends 1xx informational statuses straight through and decides,
+// at the final status, whether the response is held. Only the first final
+// status counts; later calls are ignored.
+func (w *Writer) WriteHeader(code int) {
+	if w.hijacked {
+		w.rw.WriteHeader(code) // the inner writer reports the misuse
+		return
+	}
+	if w.state != stateIdle {
+		return
+	}
+	if code >= 100 && code <= 199 && code != http.StatusSwitchingProtocols {
+		w.rw.WriteHeader(code)
+		return
+	}
+	w.status = code
+	h := w.rw.Header()
+	d := decide(w.req, code, h, w.max)
+	if d.reason != "" {
+		w.pass(d.reason)
+		return
+	}
+	w.state = stateHold
+	w.sniff = d.sniff
+	w.clen = d.clen
+	// net/http sends the headers as they are now; later changes are dropped.
+	w.snap = h.Clone()
+}
+
+// Write holds p or passes it through, as decided at the final status.
+func (w *Writer) Write(p []byte) (int, error) {
+	if w.state == stateIdle {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.state != stateHold {
+		n, err := w.rw.Write(p)
+		w.size += int64(n)
+		return n, err
+	}
+	return w.hold(p)
+}
+
+// WriteString is Write without converting s, for io.WriteString.
+func (w *Writer) WriteString(s string) (int, error) {
+	if w.state == stateIdle {
+		w.WriteHeader(http.StatusOK)
+	}
+	if w.state != stateHold {
+		n, err := io.WriteString(w.rw, s)
+		w.size += int64(n)
+		return n, err
+	}
+	if n := len(w.held.b) + len(s); !w.sniff && n <= w.max && (w.clen < 0 || int64(n) <= w.clen) {
+		w.reserve(len(s))
+		w.held.b = append(w.held.b, s...)
+		w.size += int64(len(s))
+		return len(s), nil
+	}
+	return w.hold([]byte(s))
+}
+
+// hold adds p to the held body, and stops holding once the body is sniffed
+// as something other than HTML or grows past the cap. p may lie in the held
+// buffer's spare capacity, right where it is appended (see ReadFrom).
+func (w *Writer) hold(p []byte) (int, error) {
+	if w.clen >= 0 && int64(len(w.held.b)+len(p)) > w.clen {
+		return 0, http.ErrContentLength // as net/http says it
+	}
+	if w.sniff {
+		k := min(len(p), sniffLen-len(w.held.b))
+		w.reserve(k)
+		w.held.b = append(w.held.b, p[:k]...)
+		w.size += int64(k)
+		if len(w.held.b) < sniffLen {
+			return k, nil
+		}
+		w.sniffNow()
+		if !isHTML(w.sniffed) {
+			n, err := w.spill("not html", p[k:])
+			return k + n, err
+		}
+		n, err := w.hold(p[k:])
+		return k + n, err
+	}
+	if len(w.held.b)+len(p) > w.max {
+		return w.spill("body over cap", p)
+	}
+	w.reserve(len(p))
+	w.held.b = append(w.held.b, p...)
+	w.size += int64(len(p))
+	return len(p), nil
+}
+
+// reserve makes room for n more held bytes. A body with a declared
+// Content-Length gets it all at once, with room for a snippet, so an
+// injection moves no byte twice.
+func (w *Writer) reserve(n int) {
+	size := 4 << 10
+	if w.clen >= 0 && !w.sniff {
+		size = int(w.clen) + 4<<10
+	}
+	w.held.grow(n, size)
+}
+
+// sniffNow sets the Content-Type net/http would have sniffed from what is
+// held; nothing when nothing is held, as net/http.
+func (w *Writer) sniffNow() {
+	if !w.sniff {
+		return
+	}
+	w.sniff = false
+	if len(w.held.b) > 0 {
+		w.sniffed = http.DetectContentType(w.held.b)
+	}
+}
+
+// ReadFrom copies src into the held body while holding, and hands it to the
+// inner writer's ReadFrom once passing through, so http.ServeContent and
+// http.ServeFile keep using sendfile.
+func (w *Writer) ReadFrom(src io.Reader) (n int64, err error) {
+	if w.state == stateIdle {
+		w.WriteHeader(http.StatusOK)
+	}
+	for w.state == stateHold {
+		// Read no further than the next decision: the sniff, the
+		// Content-Length, the cap.
+		limit := w.max + 1
+		if w.sniff {
+			limit = sniffLen
+		}
+		if w.clen >= 0 && w.clen < int64(limit) {
+			limit = int(w.clen) + 1
+		}
+		room := min(max(limit-len(w.held.b), 1), 32<<10)
+		w.reserve(room)
+		b := w.held.b
+		m, rerr := src.Read(b[len(b) : len(b)+room])
+		if m > 0 {
+			// Read into where hold appends it, so nothing moves.
+			k, herr := w.hold(b[len(b) : len(b)+m])
+			n += int64(k)
+			if herr != nil {
+				return n, herr
+			}
+		}
+		if rerr == io.EOF {
+			return n, nil
+		}
+		if rerr != nil {
+			return n, rerr
+		}
+	}
+	var m int64
+	if rf, ok := w.rw.(io.ReaderFrom); ok {
+		m, err = rf.ReadFrom(src)
+	} else {
+		m, err = io.Copy(writerOnly{w.rw}, src)
+	}
+	w.size += m
+	return n + m, err
+}
+
+// writerOnly hides a writer's ReadFrom from io.Copy.
+type writerOnly struct{ io.Writer }
+
+// Flush is FlushError without the error.
+func (w *Writer) Flush() { _ = w.FlushError() }
+
+// FlushError writes out what is held, stops holding (a flushing handler is
+// streaming), and flushes the inner writer.
+func (w *Writer) FlushError() error {
+	if w.state == stateIdle {
+		w.WriteHeader(http.StatusOK) // net/http sends the headers on Flush
+	}
+	if w.state == stateHold {
+		sniffing := w.sniff
+		w.sniffNow()
+		reason := "streamed (flushed)"
+		if sniffing && w.sniffed != "" && !isHTML(w.sniffed) {
+			reason = "not html"
+		}
+		if err := w.commit(reason); err != nil {
+			return err
+		}
+	}
+	return http.NewResponseController(w.rw).Flush()
+}
+
+// Hijack writes out what is held and hands over the connection. It fails
+// with http.ErrNotSupported, changing nothing, when the inner writer cannot
+// hijack.
+func (w *Writer) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	if !canHijack(w.rw) {
+		return nil, nil, fmt.Errorf("respwriter: hijack: %w", http.ErrNotSupported)
+	}
+	committed := w.state == stateHold
+	if committed {
+		w.sniffNow()
+		if err := w.commit("hijack failed"); err != nil {
+			return nil, nil, err
+		}
+	}
+	c, brw, err := http.NewResponseController(w.rw).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	w.state = statePass
+	w.hijacked = true
+	w.reason = "hijacked"
+	return c, brw, nil
+}
+
+// canHijack reports whether http.ResponseController would find a Hijacker.
+func canHijack(rw http.ResponseWriter) bool {
+	for {
+		switch t := rw.(type) {
+		case http.Hijacker:
+			return true
+		case interface{ Unwrap() http.ResponseWriter }:
+			rw = t.Unwrap()
+		default:
+			return false
+		}
+	}
+}
+
+// pass sends the headers with the final status and passes everything
+// through from now on.
+func (w *Writer) pass(reason string) {
+	w.reason = reason
+	w.state = statePass
+	w.prepareHeader()
+	w.rw.WriteHeader(w.status)
+}
+
+// spill stops holding: it sends the headers, the held bytes and then p, all
+// unmodified, and gives the buffer back once p, which may lie in it, is
+// written.
+func (w *Writer) spill(reason string, p []byte) (n int, err error) {
+	w.pass(reason)
+	defer w.release()
+	if len(w.held.b) > 0 {
+		if _, err := w.rw.Write(w.held.b); err != nil {
+			return 0, err
+		}
+	}
+	if len(p) > 0 {
+		n, err = w.rw.Write(p)
+		w.size += int64(n)
+	}
+	return n, err
+}
+
+// commit is spill with nothing more to write.
+func (w *Writer) commit(reason string) error {
+	_, err := w.spill(reason, nil)
+	return err
+}
+
+func (w *Writer) release() {
+	w.held.give()
+	w.plain.give()
+	w.out.give()
+}
+
+// prepareHeader makes the header map what is to be sent: as it was at the
+// handler's WriteHeader, with the sniffed Content-Type, after OnHeader.
+func (w *Writer) prepareHeader() {
+	if w.prepared {
+		return
+	}
+	w.prepared = true
+	h := w.rw.Header()
+	if w.snap != nil {
+		restore(h, w.snap)
+		w.snap = nil
+	}
+	if w.sniffed != "" {
+		h.Set("Content-Type", w.sniffed)
+	}
+	if w.onHeader != nil {
+		w.callOnHeader(h)
+	}
+}
+
+func (w *Writer) callOnHeader(h http.Header) {
+	defer func() {
+		if p := recover(); p != nil {
+			w.hookErr = fmt.Sprintf("toolbar error: OnHeader panicked: %v", p)
+		}
+	}()
+	w.onHeader(h)
+}
+
+// restore makes h hold what snap holds, keeping the "Trailer:" keys that
+// net/http reads from the live map when the body is done.
+func restore(h, snap http.Header) {
+	for k := range h {
+		if _, ok := snap[k]; !ok && !strings.HasPrefix(k, http.TrailerPrefix) {
+			delete(h, k)
+		}
+	}
+	for k, v := range snap {
+		h[k] = v
+	}
+}
+
+// Finish is called once, after the handler returned normally. It decides,
+// injects, and writes out whatever is held. It never panics: on any trouble
+// of its own it serves the original bytes untouched and says why.
+func (w *Writer) Finish() (res Result) {
+	if w.finished {
+		return w.Result()
+	}
+	w.finished = true
+	defer func() {
+		if p := recover(); p != nil {
+			w.injected = false
+			w.reason = fmt.Sprintf("toolbar error: panic: %v", p)
+			if w.state == stateHold {
+				func() {
+					defer func() { _ = recover() }()
+					_ = w.commit(w.reason)
+				}()
+			}
+			res = w.Result()
+		}
+	}()
+	if w.state == stateIdle {
+		w.WriteHeader(http.StatusOK) // what net/http does for a handler that wrote nothing
+	}
+	if w.state == stateHold {
+		w.finishHold()
+	}
+	return w.Result()
+}
+
+func (w *Writer) finishHold() {
+	if w.sniff {
+		w.sniffNow()
+		if !isHTML(w.sniffed) {
+			_ = w.commit("not html")
+			return
+		}
+	}
+	if w.clen >= 0 && int64(len(w.held.b)) != w.clen {
+		// A short body: let the inner writer handle it as it would.
+		_ = w.commit("content-length mismatch")
+		return
+	}
+	w.prepareHeader()
+	if w.hookErr != "" {
+		_ = w.commit(w.hookErr)
+		return
+	}
+	h := w.rw.Header()
+	out, reason := w.injectInto(h)
+	if reason != "" {
+		_ = w.commit(reason)
+		return
+	}
+	if w.clen >= 0 {
+		h.Set("Content-Length", strconv.Itoa(len(out)))
+	}
+	if et := h.Get("Etag"); strings.HasPrefix(et, `"`) {
+		h.Set("Etag", "W/"+et) // the body changed; weak still matches If-None-Match
+	}
+	w.injected = true
+	w.reason = ""
+	w.state = statePass
+	defer w.release()
+	w.rw.WriteHeader(w.status)
+	_, _ = w.rw.Write(out)
+}
+
+// injectInto returns the held body with the snippet injected, or why not.
+// The held body is left as it was whenever it returns a reason.
+func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, reason = nil, fmt.Sprintf("toolbar error: panic: %v", p)
+		}
+	}()
+	if w.snippet == nil {
+		return nil, "empty snippet"
+	}
+	s := w.snippet(h)
+	if len(s) == 0 {
+		return nil, "empty snippet"
+	}
+	if !isGzip(h.Get("Content-Encoding")) {
+		w.held.grow(len(s), 0) // so inject works in place
+		w.held.b = inject(w.held.b, s)
+		return w.held.b, ""
+	}
+	switch err := gunzip(&w.plain, w.held.b, w.max); {
+	case err == errOverCap:
+		return nil, "body over cap"
+	case err != nil:
+		return nil, "undecodable gzip"
+	}
+	w.plain.grow(len(s), 0)
+	w.plain.b = inject(w.plain.b, s)
+	if err := gzipTo(&w.out, w.plain.b); err != nil {
+		return nil, "toolbar error: gzip: " + err.Error()
+	}
+	return w.out.b, ""
+}
+
+// Abort is called instead of Finish when the handler panicked: it writes out
+// what is held, unmodified, as net/http would have had it without the
+// toolbar, and writes nothing when the handler wrote nothing, so the app's
+// own recovery can still send its error page. It never panics.
+func (w *Writer) Abort() {
+	if w.finished {
+		return
+	}
+	w.finished = true
+	defer func() { _ = recover() }()
+	if w.state == stateHold {
+		w.sniffNow()
+		_ = w.commit("handler panicked")
+	}
+}
+
+// Result reports how the response went, so far.
+func (w *Writer) Result() Result {
+	r := Result{
+		Status:      w.status,
+		Size:        w.size,
+		ContentType: w.rw.Header().Get("Content-Type"),
+		Injected:    w.injected,
+		NotInjected: w.reason,
+	}
+	if w.hookErr != "" {
+		r.NotInjected = w.hookErr
+	}
+	return r
+}

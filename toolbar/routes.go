@@ -1,0 +1,255 @@
+package toolbar
+
+import (
+	"bytes"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"path"
+	"time"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/debugtoolbar/debugtoolbar/assets"
+	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// router serves the toolbar's own URLs under the prefix. Only allowed
+// clients reach it.
+func (tb *Toolbar) router() http.Handler {
+	r := chi.NewRouter()
+	r.Route(tb.cfg.Prefix[:len(tb.cfg.Prefix)-1], func(r chi.Router) {
+		r.Get("/api/requests", tb.apiList)
+		r.Get("/api/requests/{id}", tb.apiRequest)
+		r.Get("/requests/{id}", tb.apiRequest) // the request's page; the UI replaces this with HTML
+		r.Get("/static/{name}", serveAsset)
+	})
+	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "not found"})
+	})
+	return r
+}
+
+func serveAsset(w http.ResponseWriter, r *http.Request) {
+	name, content, ok := assets.Open(chi.URLParam(r, "name"))
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=31536000, immutable")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	http.ServeContent(w, r, path.Base(name), time.Time{}, bytes.NewReader(content))
+}
+
+type apiError struct {
+	Error string `json:"error"`
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func (tb *Toolbar) apiList(w http.ResponseWriter, r *http.Request) {
+	recs := tb.store.List()
+	out := make([]apiSummary, len(recs))
+	for i, rec := range recs {
+		out[i] = summaryOf(rec)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (tb *Toolbar) apiRequest(w http.ResponseWriter, r *http.Request) {
+	rec, ok := tb.store.Get(chi.URLParam(r, "id"))
+	if !ok {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "no request with this id in the history"})
+		return
+	}
+	writeJSON(w, http.StatusOK, detailOf(rec))
+}
+
+// apiSummary is one request in the history list.
+type apiSummary struct {
+	ID         string    `json:"id"`
+	Time       time.Time `json:"time"`
+	Method     string    `json:"method"`
+	Path       string    `json:"path"`
+	Route      string    `json:"route"`
+	Status     int       `json:"status"`
+	DurationMS float64   `json:"duration_ms"`
+	Queries    int       `json:"query_count"`
+	Alerts     int       `json:"alert_count"`
+	Link       string    `json:"-"`
+}
+
+// apiRecord is one request in full.
+type apiRecord struct {
+	apiSummary
+	URL            string              `json:"url"`
+	RemoteAddr     string              `json:"remote_addr"`
+	Proto          string              `json:"proto"`
+	TLS            bool                `json:"tls"`
+	RequestHeader  http.Header         `json:"request_headers"`
+	Query          map[string][]string `json:"query"`
+	Form           map[string][]string `json:"form"`
+	Cookies        []panels.Cookie     `json:"cookies"`
+	Response       apiResponse         `json:"response"`
+	SQLMS          float64             `json:"sql_ms"`
+	CacheMS        float64             `json:"cache_ms"`
+	QueryList      []apiQuery          `json:"queries"`
+	QueriesDropped int                 `json:"queries_dropped"`
+	Cache          []apiCache          `json:"cache"`
+	CacheDropped   int                 `json:"cache_dropped"`
+	Late           int                 `json:"late_events"`
+	Panic          string              `json:"panic,omitempty"`
+	AlertList      []apiAlert          `json:"alerts"`
+}
+
+type apiResponse struct {
+	Status      int         `json:"status"`
+	Header      http.Header `json:"headers"`
+	Size        int64       `json:"size"`
+	ContentType string      `json:"content_type"`
+	Injected    bool        `json:"injected"`
+	NotInjected string      `json:"not_injected,omitempty"`
+}
+
+type apiCaller struct {
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Function string `json:"function"`
+}
+
+type apiQuery struct {
+	Kind          string    `json:"kind"`
+	SQL           string    `json:"sql"`
+	Args          []string  `json:"args"`
+	ArgsTruncated bool      `json:"args_truncated,omitempty"`
+	StartMS       float64   `json:"start_ms"`
+	DurationMS    float64   `json:"duration_ms"`
+	Rows          int64     `json:"rows"`
+	Error         string    `json:"error,omitempty"`
+	Tx            uint64    `json:"tx"`
+	Conn          uint64    `json:"conn"`
+	Fingerprint   string    `json:"fingerprint"`
+	Caller        apiCaller `json:"caller"`
+}
+
+type apiCache struct {
+	Op         string    `json:"op"`
+	Key        string    `json:"key"`
+	Hit        bool      `json:"hit"`
+	StartMS    float64   `json:"start_ms"`
+	DurationMS float64   `json:"duration_ms"`
+	Error      string    `json:"error,omitempty"`
+	Backend    string    `json:"backend,omitempty"`
+	Caller     apiCaller `json:"caller"`
+}
+
+type apiAlert struct {
+	Kind     string `json:"kind"`
+	Message  string `json:"message"`
+	Severity string `json:"severity"`
+	Queries  []int  `json:"queries,omitempty"`
+}
+
+func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+func summaryOf(rec *panels.Record) apiSummary {
+	return apiSummary{
+		ID:         rec.ID,
+		Time:       rec.Start,
+		Method:     rec.Request.Method,
+		Path:       rec.Request.Path,
+		Route:      rec.Request.Route,
+		Status:     rec.Response.Status,
+		DurationMS: ms(rec.Duration),
+		Queries:    countQueries(rec),
+		Alerts:     len(rec.Alerts),
+	}
+}
+
+func detailOf(rec *panels.Record) apiRecord {
+	out := apiRecord{
+		apiSummary:     summaryOf(rec),
+		URL:            rec.Request.URL,
+		RemoteAddr:     rec.Request.RemoteAddr,
+		Proto:          rec.Request.Proto,
+		TLS:            rec.Request.TLS,
+		RequestHeader:  rec.Request.Header,
+		Query:          rec.Request.Query,
+		Form:           rec.Request.Form,
+		Cookies:        rec.Request.Cookies,
+		QueriesDropped: rec.QueriesDropped,
+		CacheDropped:   rec.CacheDropped,
+		Late:           rec.Late,
+		Panic:          rec.Panic,
+		Response: apiResponse{
+			Status: rec.Response.Status, Header: rec.Response.Header, Size: rec.Response.Size,
+			ContentType: rec.Response.ContentType, Injected: rec.Response.Injected, NotInjected: rec.Response.NotInjected,
+		},
+		QueryList: make([]apiQuery, len(rec.Queries)),
+		Cache:     make([]apiCache, len(rec.Cache)),
+		AlertList: make([]apiAlert, len(rec.Alerts)),
+	}
+	for i := range rec.Queries {
+		e := &rec.Queries[i]
+		f := e.Caller()
+		q := apiQuery{
+			Kind: e.Kind.String(), SQL: e.SQL, ArgsTruncated: e.ArgsTruncated,
+			StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
+			Tx: e.TxID, Conn: e.ConnID, Fingerprint: sqltrace.Fingerprint(e.SQL),
+			Caller: apiCaller{File: f.File, Line: f.Line, Function: f.Function},
+			Args:   make([]string, len(e.Args)),
+		}
+		for j, a := range e.Args {
+			q.Args[j] = formatArg(a)
+		}
+		if e.Err != nil {
+			q.Error = e.Err.Error()
+		}
+		out.SQLMS += q.DurationMS
+		out.QueryList[i] = q
+	}
+	for i := range rec.Cache {
+		e := &rec.Cache[i]
+		f := e.Caller()
+		c := apiCache{Op: e.Op, Key: e.Key, Hit: e.Hit, StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration),
+			Backend: e.Backend, Caller: apiCaller{File: f.File, Line: f.Line, Function: f.Function}}
+		if e.Err != nil {
+			c.Error = e.Err.Error()
+		}
+		out.CacheMS += c.DurationMS
+		out.Cache[i] = c
+	}
+	for i, a := range rec.Alerts {
+		out.AlertList[i] = apiAlert{Kind: string(a.Kind), Message: a.Message, Severity: a.Severity.String(), Queries: a.Queries}
+	}
+	return out
+}
+
+// formatArg shows a SQL argument as text.
+func formatArg(a any) string {
+	switch v := a.(type) {
+	case nil:
+		return "NULL"
+	case string:
+		return v
+	case []byte:
+		return "x'" + hex.EncodeToString(v) + "'"
+	case time.Time:
+		return v.Format(time.RFC3339Nano)
+	case sql.NamedArg:
+		return v.Name + "=" + formatArg(v.Value)
+	}
+	return fmt.Sprint(a)
+}
