@@ -29,6 +29,10 @@ type Record struct {
 	// Cache are the request's cache operations, capped like Queries.
 	Cache        []CacheEvent
 	CacheDropped int
+	// Spans are named stretches of the app's own time (an outgoing call, a
+	// render), capped like Queries.
+	Spans        []Span
+	SpansDropped int
 	// Late counts events that arrived after the request had finished, from
 	// goroutines that outlived it.
 	Late int
@@ -98,6 +102,27 @@ func (e *CacheEvent) Caller() runtime.Frame {
 // SetCallers sets the program counters behind Caller, outermost last, as
 // runtime.Callers returns them.
 func (e *CacheEvent) SetCallers(pcs []uintptr) { e.pcs = pcs }
+
+// Span is a named stretch of time within a request.
+type Span struct {
+	Name     string
+	Start    time.Time
+	Duration time.Duration
+	Err      error
+	pcs      []uintptr
+}
+
+// Caller returns the line of application code that started the span.
+func (s *Span) Caller() runtime.Frame {
+	if len(s.pcs) == 0 {
+		return runtime.Frame{}
+	}
+	f, _ := runtime.CallersFrames(s.pcs).Next()
+	return f
+}
+
+// SetCallers sets the program counters behind Caller.
+func (s *Span) SetCallers(pcs []uintptr) { s.pcs = pcs }
 
 // Alert is something wrong with a request that the analysis found.
 type Alert struct {

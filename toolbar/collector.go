@@ -56,6 +56,19 @@ func (c *collector) recordCache(e panels.CacheEvent) {
 	}
 }
 
+func (c *collector) recordSpan(s panels.Span) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	switch {
+	case c.done:
+		c.rec.Late++
+	case len(c.rec.Spans) >= c.maxCache:
+		c.rec.SpansDropped++
+	default:
+		c.rec.Spans = append(c.rec.Spans, s)
+	}
+}
+
 // totals returns the time spent so far in SQL and in the cache.
 func (c *collector) totals() (sqlTime, cacheTime time.Duration) {
 	c.mu.Lock()

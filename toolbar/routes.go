@@ -108,6 +108,7 @@ type apiRecord struct {
 	QueryList      []apiQuery          `json:"queries"`
 	QueriesDropped int                 `json:"queries_dropped"`
 	Cache          []apiCache          `json:"cache"`
+	Spans          []apiSpan           `json:"spans"`
 	CacheDropped   int                 `json:"cache_dropped"`
 	Late           int                 `json:"late_events"`
 	Panic          string              `json:"panic,omitempty"`
@@ -152,6 +153,14 @@ type apiCache struct {
 	DurationMS float64   `json:"duration_ms"`
 	Error      string    `json:"error,omitempty"`
 	Backend    string    `json:"backend,omitempty"`
+	Caller     apiCaller `json:"caller"`
+}
+
+type apiSpan struct {
+	Name       string    `json:"name"`
+	StartMS    float64   `json:"start_ms"`
+	DurationMS float64   `json:"duration_ms"`
+	Error      string    `json:"error,omitempty"`
 	Caller     apiCaller `json:"caller"`
 }
 
@@ -230,6 +239,16 @@ func detailOf(rec *panels.Record) apiRecord {
 		}
 		out.CacheMS += c.DurationMS
 		out.Cache[i] = c
+	}
+	out.Spans = make([]apiSpan, len(rec.Spans))
+	for i := range rec.Spans {
+		s := &rec.Spans[i]
+		f := s.Caller()
+		out.Spans[i] = apiSpan{Name: s.Name, StartMS: ms(s.Start.Sub(rec.Start)), DurationMS: ms(s.Duration),
+			Caller: apiCaller{File: f.File, Line: f.Line, Function: f.Function}}
+		if s.Err != nil {
+			out.Spans[i].Error = s.Err.Error()
+		}
 	}
 	for i, a := range rec.Alerts {
 		out.AlertList[i] = apiAlert{Kind: string(a.Kind), Message: a.Message, Severity: a.Severity.String(), Queries: a.Queries}
