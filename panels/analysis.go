@@ -47,7 +47,6 @@ func Analyze(r *Record, t Thresholds) []Alert {
 	shapes := map[string]*group{}
 	var order []string
 	exact := map[string][]int{}
-	var exactOrder []string
 	n := 0
 	for i := range r.Queries {
 		e := &r.Queries[i]
@@ -71,26 +70,28 @@ func Analyze(r *Record, t Thresholds) []Alert {
 			order = append(order, fp)
 		}
 		g.idx = append(g.idx, i)
-		key := fmt.Sprintf("%s\x00%v", e.SQL, e.Args)
+		key := exactKey(e)
 		g.args[key] = true
-		if exact[key] == nil {
-			exactOrder = append(exactOrder, key)
-		}
 		exact[key] = append(exact[key], i)
 	}
 	for _, fp := range order {
 		g := shapes[fp]
+		e := &r.Queries[g.idx[0]]
 		if len(g.idx) >= t.Similar && len(g.args) > 1 {
-			e := &r.Queries[g.idx[0]]
 			alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: g.idx,
 				Message: fmt.Sprintf("N+1: %d similar queries at %s: %s", len(g.idx), where(e), fp)})
+			continue // its repeats are part of the same problem
 		}
-	}
-	for _, key := range exactOrder {
-		if idx := exact[key]; len(idx) > 1 {
-			e := &r.Queries[idx[0]]
-			alerts = append(alerts, Alert{Kind: AlertDuplicate, Severity: Warning, Queries: idx,
-				Message: fmt.Sprintf("%d duplicate queries at %s: %s", len(idx), where(e), sqltrace.Fingerprint(e.SQL))})
+		// One alert per shape for its exact repeats, not one per repeat.
+		var dup []int
+		for _, i := range g.idx {
+			if len(exact[exactKey(&r.Queries[i])]) > 1 {
+				dup = append(dup, i)
+			}
+		}
+		if len(dup) > 0 {
+			alerts = append(alerts, Alert{Kind: AlertDuplicate, Severity: Warning, Queries: dup,
+				Message: fmt.Sprintf("%d duplicate queries at %s: %s", len(dup), where(&r.Queries[dup[0]]), fp)})
 		}
 	}
 	if n >= t.TooManyQueries {
@@ -103,6 +104,9 @@ func Analyze(r *Record, t Thresholds) []Alert {
 	}
 	return alerts
 }
+
+// exactKey is the same for queries with the same SQL and arguments.
+func exactKey(e *sqltrace.Event) string { return fmt.Sprintf("%s\x00%v", e.SQL, e.Args) }
 
 // where is an event's caller as file:line.
 func where(e *sqltrace.Event) string {

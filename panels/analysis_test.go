@@ -63,3 +63,16 @@ func TestAnalyze(t *testing.T) {
 		}
 	})
 }
+
+func TestDuplicatesAreOneAlertPerShapeAndNotRepeatedUnderAnNPlusOne(t *testing.T) {
+	var qs []sqltrace.Event
+	for i := range 10 { // 10 lookups of 2 authors: an N+1 that also repeats
+		qs = append(qs, q("SELECT name FROM authors WHERE id = ?", 0, int64(i%2)))
+	}
+	qs = append(qs, q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)),
+		q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)))
+	got := kindsOf(panels.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{Similar: 5}))
+	if got[panels.AlertNPlusOne] != 1 || got[panels.AlertDuplicate] != 1 || len(got) != 2 {
+		t.Errorf("alerts = %v, want one N+1 and one duplicate alert", got)
+	}
+}

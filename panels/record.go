@@ -86,34 +86,15 @@ type CacheEvent struct {
 	Duration time.Duration
 	Err      error
 	Backend  string // "redis", "memory", ...; empty when not said
-	pcs      []uintptr
+	Stack
 }
+
+// Stack is where in the app's code an operation was made.
+type Stack struct{ pcs []uintptr }
 
 // Caller returns the line of application code that made the operation, or
 // the zero Frame when it was not captured.
-func (e *CacheEvent) Caller() runtime.Frame {
-	if len(e.pcs) == 0 {
-		return runtime.Frame{}
-	}
-	f, _ := runtime.CallersFrames(e.pcs).Next()
-	return f
-}
-
-// SetCallers sets the program counters behind Caller, outermost last, as
-// runtime.Callers returns them.
-func (e *CacheEvent) SetCallers(pcs []uintptr) { e.pcs = pcs }
-
-// Span is a named stretch of time within a request.
-type Span struct {
-	Name     string
-	Start    time.Time
-	Duration time.Duration
-	Err      error
-	pcs      []uintptr
-}
-
-// Caller returns the line of application code that started the span.
-func (s *Span) Caller() runtime.Frame {
+func (s *Stack) Caller() runtime.Frame {
 	if len(s.pcs) == 0 {
 		return runtime.Frame{}
 	}
@@ -121,8 +102,18 @@ func (s *Span) Caller() runtime.Frame {
 	return f
 }
 
-// SetCallers sets the program counters behind Caller.
-func (s *Span) SetCallers(pcs []uintptr) { s.pcs = pcs }
+// SetCallers sets the program counters behind Caller, innermost first, as
+// runtime.Callers returns them.
+func (s *Stack) SetCallers(pcs []uintptr) { s.pcs = pcs }
+
+// Span is a named stretch of time within a request.
+type Span struct {
+	Name     string
+	Start    time.Time
+	Duration time.Duration
+	Err      error
+	Stack
+}
 
 // Alert is something wrong with a request that the analysis found.
 type Alert struct {

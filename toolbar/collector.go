@@ -31,41 +31,30 @@ func collectorFrom(ctx context.Context) *collector {
 // Record implements sqltrace.Recorder.
 func (c *collector) Record(e sqltrace.Event) {
 	c.redact.args(e.Args)
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case c.done:
-		c.rec.Late++
-	case len(c.rec.Queries) >= c.maxQ:
-		c.rec.QueriesDropped++
-	default:
-		c.rec.Queries = append(c.rec.Queries, e)
-	}
+	keep(c, &c.rec.Queries, &c.rec.QueriesDropped, c.maxQ, e)
 }
 
 func (c *collector) recordCache(e panels.CacheEvent) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	switch {
-	case c.done:
-		c.rec.Late++
-	case len(c.rec.Cache) >= c.maxCache:
-		c.rec.CacheDropped++
-	default:
-		c.rec.Cache = append(c.rec.Cache, e)
-	}
+	keep(c, &c.rec.Cache, &c.rec.CacheDropped, c.maxCache, e)
 }
 
 func (c *collector) recordSpan(s panels.Span) {
+	keep(c, &c.rec.Spans, &c.rec.SpansDropped, c.maxCache, s)
+}
+
+// keep appends v to the record's list unless the request has finished
+// (then v is late) or the list is full (then v is dropped); both are
+// counted.
+func keep[T any](c *collector, list *[]T, dropped *int, limit int, v T) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case c.done:
 		c.rec.Late++
-	case len(c.rec.Spans) >= c.maxCache:
-		c.rec.SpansDropped++
+	case len(*list) >= limit:
+		*dropped++
 	default:
-		c.rec.Spans = append(c.rec.Spans, s)
+		*list = append(*list, v)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"path"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
@@ -22,15 +23,82 @@ import (
 func (tb *Toolbar) router() http.Handler {
 	r := chi.NewRouter()
 	r.Route(tb.cfg.Prefix[:len(tb.cfg.Prefix)-1], func(r chi.Router) {
+		r.Get("/", tb.historyPage)
+		r.Get("/requests/{id}", tb.requestPage)
+		r.Get("/requests/{id}/panels/{panel}", tb.panelFragment)
 		r.Get("/api/requests", tb.apiList)
 		r.Get("/api/requests/{id}", tb.apiRequest)
-		r.Get("/requests/{id}", tb.apiRequest) // the request's page; the UI replaces this with HTML
+		r.Get("/api/requests/{id}/toolbar", tb.apiToolbar)
 		r.Get("/static/{name}", serveAsset)
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "not found"})
 	})
 	return r
+}
+
+// pageCSP is the toolbar's own pages' Content-Security-Policy: nothing
+// but its own scripts, styles and requests.
+const pageCSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+
+// writeHTML renders c into a buffer first, so a failure is a clean 500.
+func writeHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Component) {
+	var b bytes.Buffer
+	if err := c.Render(r.Context(), &b); err != nil {
+		http.Error(w, "debugtoolbar: render: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Security-Policy", pageCSP)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "same-origin")
+	w.WriteHeader(status)
+	w.Write(b.Bytes())
+}
+
+func (tb *Toolbar) pageData() panels.PageData {
+	return panels.PageData{Prefix: tb.cfg.Prefix, Styles: []string{tb.assetURL("panels.css")}}
+}
+
+func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {
+	writeHTML(w, r, http.StatusOK, panels.HistoryPage(tb.pageData(), tb.store.List()))
+}
+
+func (tb *Toolbar) record(w http.ResponseWriter, r *http.Request) (*panels.Record, bool) {
+	rec, ok := tb.store.Get(chi.URLParam(r, "id"))
+	if !ok {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "no request with this id in the history"})
+	}
+	return rec, ok
+}
+
+func (tb *Toolbar) requestPage(w http.ResponseWriter, r *http.Request) {
+	if rec, ok := tb.record(w, r); ok {
+		writeHTML(w, r, http.StatusOK, panels.RequestPage(tb.pageData(), rec, tb.panels))
+	}
+}
+
+// panelFragment is one panel's HTML, which the toolbar fetches when the
+// panel is opened.
+func (tb *Toolbar) panelFragment(w http.ResponseWriter, r *http.Request) {
+	rec, ok := tb.record(w, r)
+	if !ok {
+		return
+	}
+	p, ok := panels.ByID(tb.panels, chi.URLParam(r, "panel"))
+	if !ok {
+		writeJSON(w, http.StatusNotFound, apiError{Error: "no such panel"})
+		return
+	}
+	writeHTML(w, r, http.StatusOK, templ.Join(panels.AlertsList(rec), p.Content(rec)))
+}
+
+func (tb *Toolbar) apiToolbar(w http.ResponseWriter, r *http.Request) {
+	if rec, ok := tb.record(w, r); ok {
+		writeJSON(w, http.StatusOK, tb.toolbarData(rec))
+	}
 }
 
 func serveAsset(w http.ResponseWriter, r *http.Request) {
@@ -69,12 +137,9 @@ func (tb *Toolbar) apiList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (tb *Toolbar) apiRequest(w http.ResponseWriter, r *http.Request) {
-	rec, ok := tb.store.Get(chi.URLParam(r, "id"))
-	if !ok {
-		writeJSON(w, http.StatusNotFound, apiError{Error: "no request with this id in the history"})
-		return
+	if rec, ok := tb.record(w, r); ok {
+		writeJSON(w, http.StatusOK, detailOf(rec))
 	}
-	writeJSON(w, http.StatusOK, detailOf(rec))
 }
 
 // apiSummary is one request in the history list.
@@ -148,6 +213,7 @@ type apiQuery struct {
 type apiCache struct {
 	Op         string    `json:"op"`
 	Key        string    `json:"key"`
+	Read       bool      `json:"read"`
 	Hit        bool      `json:"hit"`
 	StartMS    float64   `json:"start_ms"`
 	DurationMS float64   `json:"duration_ms"`
@@ -232,7 +298,7 @@ func detailOf(rec *panels.Record) apiRecord {
 	for i := range rec.Cache {
 		e := &rec.Cache[i]
 		f := e.Caller()
-		c := apiCache{Op: e.Op, Key: e.Key, Hit: e.Hit, StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration),
+		c := apiCache{Op: e.Op, Key: e.Key, Read: e.Read, Hit: e.Hit, StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration),
 			Backend: e.Backend, Caller: apiCaller{File: f.File, Line: f.Line, Function: f.Function}}
 		if e.Err != nil {
 			c.Error = e.Err.Error()

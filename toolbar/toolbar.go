@@ -21,11 +21,15 @@ package toolbar
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -44,6 +48,7 @@ type Toolbar struct {
 	store  Store
 	redact *redactor
 	routes http.Handler
+	panels []panels.Panel
 	log    *slog.Logger
 }
 
@@ -87,6 +92,7 @@ func New(cfg Config) (*Toolbar, error) {
 		allow:  allow,
 		store:  newMemoryStore(cfg.HistorySize),
 		redact: newRedactor(cfg.RedactNames),
+		panels: panels.Default(),
 		log:    cfg.Logger,
 	}
 	tb.routes = tb.router()
@@ -146,10 +152,14 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	h := w.Header()
 	h.Set("X-Debug-Token", rec.ID)
 	h.Set("X-Debug-Token-Link", link)
-	rw := respwriter.New(w, r, respwriter.Options{
+	var rw *respwriter.Writer
+	rw = respwriter.New(w, r, respwriter.Options{
 		MaxBody:  tb.cfg.MaxBodyBytes,
 		OnHeader: func(h http.Header) { h.Add("Server-Timing", serverTiming(rec, col)) },
-		Snippet:  func(h http.Header) []byte { return tb.snippet(rec, link, h) },
+		Snippet: func(h http.Header) []byte {
+			rec.Response.Status = rw.Result().Status // known by now; the rest after Finish
+			return tb.snippet(rec, h)
+		},
 	})
 
 	defer func() {
@@ -217,31 +227,109 @@ func (tb *Toolbar) keep(rec *panels.Record, res respwriter.Result, h http.Header
 // developer tools show the request's time in SQL and in the cache.
 func serverTiming(rec *panels.Record, col *collector) string {
 	sqlTime, cacheTime := col.totals()
-	ms := func(d time.Duration) string { return fmt.Sprintf("%.2f", float64(d.Microseconds())/1000) }
-	return fmt.Sprintf(`total;dur=%s;desc="Total", sql;dur=%s;desc="SQL", cache;dur=%s;desc="Cache"`,
-		ms(time.Since(rec.Start)), ms(sqlTime), ms(cacheTime))
+	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) }
+	// The record's id lets the toolbar's script find the page's later
+	// requests in the browser's resource timings.
+	return fmt.Sprintf(`total;dur=%s;desc="Total", sql;dur=%s;desc="SQL", cache;dur=%s;desc="Cache", debugtoolbar;desc="%s"`,
+		ms(time.Since(rec.Start)), ms(sqlTime), ms(cacheTime), rec.ID)
 }
 
-type snippetData struct {
-	ID, Link, API, Summary, Alerts, Script, Nonce string
+// toolbarData is what the toolbar's script is given about a request: the
+// summary it shows at once and the panels it can open.
+type toolbarData struct {
+	ID         string       `json:"id"`
+	Method     string       `json:"method"`
+	Path       string       `json:"path"`
+	Status     int          `json:"status"`
+	DurationMS float64      `json:"duration_ms"`
+	Queries    int          `json:"query_count"`
+	Alerts     int          `json:"alert_count"`
+	Level      string       `json:"level"`
+	Summary    string       `json:"summary"`
+	Panels     []panelEntry `json:"panels"`
 }
 
-func (tb *Toolbar) snippet(rec *panels.Record, link string, h http.Header) []byte {
-	var b bytes.Buffer
-	alerts := len(rec.Alerts)
-	d := snippetData{
-		ID:      rec.ID,
-		Link:    link,
-		API:     tb.cfg.Prefix + "api/requests/" + rec.ID,
-		Summary: fmt.Sprintf("%s, %d queries", rec.Duration.Round(time.Millisecond), countQueries(rec)),
-		Alerts:  fmt.Sprint(alerts),
-		Script:  tb.cfg.Prefix + "static/" + assets.Path("toolbar.js"),
-		Nonce:   cspNonce(h),
+type panelEntry struct {
+	ID      string `json:"id"`
+	Title   string `json:"title"`
+	Summary string `json:"summary"`
+	Level   string `json:"level"`
+}
+
+func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
+	level := panels.Info
+	for _, a := range rec.Alerts {
+		level = max(level, a.Severity)
 	}
-	if err := snippet(d).Render(context.Background(), &b); err != nil {
+	d := toolbarData{
+		ID:         rec.ID,
+		Method:     rec.Request.Method,
+		Path:       rec.Request.Path,
+		Status:     rec.Response.Status,
+		DurationMS: ms(rec.Duration),
+		Queries:    countQueries(rec),
+		Alerts:     len(rec.Alerts),
+		Level:      level.String(),
+		Summary:    fmt.Sprintf("%s ms, %d queries", formatMS(rec.Duration), countQueries(rec)),
+	}
+	for _, p := range tb.panels {
+		d.Panels = append(d.Panels, panelEntry{ID: p.ID(), Title: p.Title(), Summary: p.Summary(rec), Level: p.Level(rec).String()})
+	}
+	return d
+}
+
+// formatMS shows a duration in milliseconds, with a decimal below 10 ms.
+func formatMS(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 1, 64)
+	}
+	return strconv.FormatInt(d.Milliseconds(), 10)
+}
+
+// snippet renders what is inserted into an HTML page. The page may be in
+// any charset, so the snippet is ASCII: the JSON escapes everything else.
+func (tb *Toolbar) snippet(rec *panels.Record, h http.Header) []byte {
+	page := struct {
+		Prefix string      `json:"prefix"`
+		Styles []string    `json:"styles"`
+		Record toolbarData `json:"record"`
+	}{tb.cfg.Prefix, tb.styles(), tb.toolbarData(rec)}
+	data, err := asciiJSON(page)
+	if err != nil {
 		panic(err) // contained by the response writer: the page is served untouched
 	}
+	var b bytes.Buffer
+	if err := snippet(data, tb.assetURL("toolbar.js"), cspNonce(h)).Render(context.Background(), &b); err != nil {
+		panic(err)
+	}
 	return b.Bytes()
+}
+
+func (tb *Toolbar) assetURL(name string) string { return tb.cfg.Prefix + "static/" + assets.Path(name) }
+
+func (tb *Toolbar) styles() []string {
+	return []string{tb.assetURL("toolbar.css"), tb.assetURL("panels.css")}
+}
+
+// asciiJSON encodes v with every non-ASCII character escaped.
+func asciiJSON(v any) (json.RawMessage, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out []byte
+	for _, r := range string(b) {
+		switch {
+		case r < utf8.RuneSelf:
+			out = append(out, byte(r))
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+		default:
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+	}
+	return out, nil
 }
 
 func countQueries(rec *panels.Record) int {
