@@ -81,7 +81,8 @@ func (tb *Toolbar) requestPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // panelFragment is one panel's HTML, which the toolbar fetches when the
-// panel is opened.
+// panel is opened. The SQL panel shows the alerts; the others show their
+// own problems.
 func (tb *Toolbar) panelFragment(w http.ResponseWriter, r *http.Request) {
 	rec, ok := tb.record(w, r)
 	if !ok {
@@ -92,7 +93,7 @@ func (tb *Toolbar) panelFragment(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "no such panel"})
 		return
 	}
-	writeHTML(w, r, http.StatusOK, templ.Join(panels.AlertsList(rec), p.Content(rec)))
+	writeHTML(w, r, http.StatusOK, p.Content(rec))
 }
 
 func (tb *Toolbar) apiToolbar(w http.ResponseWriter, r *http.Request) {

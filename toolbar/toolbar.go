@@ -157,7 +157,9 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		MaxBody:  tb.cfg.MaxBodyBytes,
 		OnHeader: func(h http.Header) { h.Add("Server-Timing", serverTiming(rec, col)) },
 		Snippet: func(h http.Header) []byte {
-			rec.Response.Status = rw.Result().Status // known by now; the rest after Finish
+			// The body is complete by now; the rest is known after Finish.
+			res := rw.Result()
+			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = res.Status, res.Size, res.ContentType
 			return tb.snippet(rec, h)
 		},
 	})

@@ -81,6 +81,14 @@
     var r = current;
     head.appendChild(el("div", "dtb-title", r.method + " " + r.path));
     head.appendChild(el("div", "dtb-meta", r.status + " \u00b7 " + r.summary));
+    if (r.alert_count > 0) {
+      var alerts = el("button", "dtb-alert-count " + levelClass(r.level), r.alert_count + (r.alert_count === 1 ? " alert" : " alerts"));
+      alerts.type = "button";
+      alerts.title = "Show them in the SQL panel";
+      alerts.dataset.testid = "alert-count";
+      alerts.addEventListener("click", function () { openPanel("sql"); });
+      head.appendChild(alerts);
+    }
     var tools = el("div", "dtb-tools");
     var full = el("a", null, "Page");
     full.href = prefix + "requests/" + r.id;
@@ -262,6 +270,16 @@
     } catch (e) { /* an old browser: fetch and XHR still work */ }
   }
 
+  // In-panel links (#debugtoolbar-query-3) target elements of the shadow
+  // tree, which the browser's own fragment navigation cannot see.
+  main.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("a[href^='#']");
+    if (!a) return;
+    var target = shadow.getElementById(a.getAttribute("href").slice(1));
+    if (!target) return;
+    e.preventDefault();
+    target.scrollIntoView({ block: "center" });
+  });
   handle.addEventListener("click", function () { setOpen(true); });
   document.addEventListener("keydown", function (e) {
     if (e.key === "Escape" && state.open) setOpen(false);

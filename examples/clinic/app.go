@@ -27,6 +27,9 @@ type options struct {
 	// ServiceURL is where the fake pricing service is reached, the app's
 	// own address: "http://127.0.0.1:8080".
 	ServiceURL string
+	// Toolbar configures the debug toolbar (the zero value shows it to
+	// loopback clients).
+	Toolbar toolbar.Config
 }
 
 // app is the clinic: its database, the pages, the cache, the pricing
@@ -70,7 +73,7 @@ func newApp(ctx context.Context, opts options) (*app, error) {
 	}
 	a.pairs = pairs(cursor)
 
-	tb, err := toolbar.New(toolbar.Config{})
+	tb, err := toolbar.New(opts.Toolbar)
 	if err != nil {
 		a.Close()
 		return nil, err
@@ -79,6 +82,7 @@ func newApp(ctx context.Context, opts options) (*app, error) {
 	r.Use(tb.Middleware)
 	r.Get("/", a.home)
 	r.Handle("/static/*", http.FileServerFS(static))
+	r.Get("/favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	r.Get("/fake-service/price/{id}", fakePrice)
 
 	r.Get("/n-plus-one/bad", a.postsWithAuthorsBad)

@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -318,8 +319,13 @@ type client struct {
 
 func newClient(t *testing.T) *client {
 	t.Helper()
+	return newClientWith(t, toolbar.Config{})
+}
+
+func newClientWith(t *testing.T, cfg toolbar.Config) *client {
+	t.Helper()
 	srv := httptest.NewUnstartedServer(nil)
-	a, err := newApp(t.Context(), options{ServiceURL: "http://" + srv.Listener.Addr().String()})
+	a, err := newApp(t.Context(), options{ServiceURL: "http://" + srv.Listener.Addr().String(), Toolbar: cfg})
 	if err != nil {
 		srv.Close()
 		t.Fatal(err)
