@@ -7,7 +7,7 @@ type Option func(*config)
 const (
 	DefaultMaxArgLen    = 4 << 10  // bytes kept of one string or []byte argument
 	DefaultMaxArgsBytes = 16 << 10 // bytes kept of all arguments of one event
-	DefaultStackDepth   = 32       // frames kept above the caller
+	DefaultStackDepth   = 16       // frames kept from the caller outward
 )
 
 type config struct {

@@ -319,7 +319,14 @@ func asciiJSON(v any) (json.RawMessage, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []byte
+	ascii := true
+	for _, c := range b {
+		ascii = ascii && c < utf8.RuneSelf
+	}
+	if ascii {
+		return b, nil
+	}
+	out := make([]byte, 0, len(b)+32)
 	for _, r := range string(b) {
 		switch {
 		case r < utf8.RuneSelf:
