@@ -3,6 +3,7 @@ package panels
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
@@ -62,7 +63,7 @@ func Analyze(r *Record, t Thresholds) []Alert {
 			alerts = append(alerts, Alert{Kind: AlertSlowQuery, Severity: Warning, Queries: []int{i},
 				Message: fmt.Sprintf("Slow query (%s) at %s", e.Duration.Round(time.Millisecond), where(e))})
 		}
-		fp := sqltrace.Fingerprint(e.SQL)
+		fp := Fingerprint(e.SQL)
 		g := shapes[fp]
 		if g == nil {
 			g = &group{args: map[string]bool{}}
@@ -106,7 +107,22 @@ func Analyze(r *Record, t Thresholds) []Alert {
 }
 
 // exactKey is the same for queries with the same SQL and arguments.
-func exactKey(e *sqltrace.Event) string { return fmt.Sprintf("%s\x00%v", e.SQL, e.Args) }
+func exactKey(e *sqltrace.Event) string {
+	b := make([]byte, 0, len(e.SQL)+16*len(e.Args))
+	b = append(b, e.SQL...)
+	for _, a := range e.Args {
+		b = append(b, 0)
+		switch v := a.(type) {
+		case int64:
+			b = strconv.AppendInt(append(b, 'i'), v, 10)
+		case string:
+			b = append(append(b, 's'), v...)
+		default:
+			b = fmt.Appendf(b, "%T:%v", a, a)
+		}
+	}
+	return string(b)
+}
 
 // where is an event's caller as file:line.
 func where(e *sqltrace.Event) string {

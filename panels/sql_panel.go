@@ -101,7 +101,6 @@ func newSQLStats(r *Record) *sqlStats {
 	shapes := make(map[string]*group)
 	exact := make(map[string]*group)
 	var shapeOf, exactOf = make([]*group, n), make([]*group, n)
-	var key strings.Builder
 	for i := range r.Queries {
 		e := &r.Queries[i]
 		st.Time += e.Duration
@@ -118,7 +117,7 @@ func newSQLStats(r *Record) *sqlStats {
 		if e.Err != nil {
 			st.Errors++
 		}
-		fp := sqltrace.Fingerprint(e.SQL)
+		fp := Fingerprint(e.SQL)
 		g := shapes[fp]
 		if g == nil {
 			g = &group{id: -1}
@@ -127,12 +126,11 @@ func newSQLStats(r *Record) *sqlStats {
 		g.n++
 		shapeOf[i] = g
 		// The same key as Analyze, so the badges agree with the alerts.
-		key.Reset()
-		fmt.Fprintf(&key, "%s\x00%v", e.SQL, e.Args)
-		d := exact[key.String()]
+		k := exactKey(e)
+		d := exact[k]
 		if d == nil {
 			d = &group{id: -1}
-			exact[key.String()] = d
+			exact[k] = d
 		}
 		d.n++
 		exactOf[i] = d

@@ -82,8 +82,11 @@ func (f *frameFilter) internalPC(pc uintptr) bool {
 // starting at the first frame outside the skipped packages, at most depth
 // of them. It allocates once, for the result.
 func (f *frameFilter) callers(depth int) []uintptr {
+	// The walk costs per frame, so it stops after the database layers'
+	// frames (seldom more than 20: database/sql, sqlx, sqltrace) and depth
+	// more.
 	var buf [64]uintptr
-	n := runtime.Callers(3, buf[:]) // runtime.Callers, callers, and the wrapper's record method
+	n := runtime.Callers(3, buf[:min(len(buf), 24+depth)]) // past runtime.Callers, callers, and the wrapper's record method
 	i := 0
 	for i < n && f.internalPC(buf[i]) {
 		i++

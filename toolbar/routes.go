@@ -15,7 +15,6 @@ import (
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
 	"github.com/debugtoolbar/debugtoolbar/panels"
-	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // router serves the toolbar's own URLs under the prefix. Only allowed
@@ -283,7 +282,7 @@ func detailOf(rec *panels.Record) apiRecord {
 		q := apiQuery{
 			Kind: e.Kind.String(), SQL: e.SQL, ArgsTruncated: e.ArgsTruncated,
 			StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
-			Tx: e.TxID, Conn: e.ConnID, Fingerprint: sqltrace.Fingerprint(e.SQL),
+			Tx: e.TxID, Conn: e.ConnID, Fingerprint: panels.Fingerprint(e.SQL),
 			Caller: apiCaller{File: f.File, Line: f.Line, Function: f.Function},
 			Args:   make([]string, len(e.Args)),
 		}

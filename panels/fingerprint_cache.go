@@ -1,0 +1,45 @@
+package panels
+
+import (
+	"sync"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// An app runs a small, fixed set of SQL strings, and every record is
+// fingerprinted several times (analysis, the SQL panel's summary and body,
+// the JSON API), so fingerprints are kept. The cache is bounded: past
+// fingerprintCacheSize entries, or for long statements, they are computed
+// each time.
+const (
+	fingerprintCacheSize = 4096
+	fingerprintCacheMax  = 2048 // longest statement kept
+)
+
+var fingerprints struct {
+	sync.RWMutex
+	m map[string]string
+}
+
+// Fingerprint is sqltrace.Fingerprint, remembered for short statements.
+func Fingerprint(sql string) string {
+	if len(sql) > fingerprintCacheMax {
+		return sqltrace.Fingerprint(sql)
+	}
+	fingerprints.RLock()
+	fp, ok := fingerprints.m[sql]
+	fingerprints.RUnlock()
+	if ok {
+		return fp
+	}
+	fp = sqltrace.Fingerprint(sql)
+	fingerprints.Lock()
+	if fingerprints.m == nil {
+		fingerprints.m = make(map[string]string)
+	}
+	if len(fingerprints.m) < fingerprintCacheSize {
+		fingerprints.m[sql] = fp
+	}
+	fingerprints.Unlock()
+	return fp
+}
