@@ -40,7 +40,8 @@ var hashed = sync.OnceValues(func() (map[string]string, map[string]string) {
 // Path returns the content-hashed name of a file ("toolbar.js" ->
 // "toolbar.3f2a9c0d1e4b.js"), or name itself when there is no such file.
 func Path(name string) string {
-	if h, ok := func() (string, bool) { m, _ := hashed(); h, ok := m[name]; return h, ok }(); ok {
+	byName, _ := hashed()
+	if h, ok := byName[name]; ok {
 		return h
 	}
 	return name

@@ -153,7 +153,6 @@ type apiSummary struct {
 	DurationMS float64   `json:"duration_ms"`
 	Queries    int       `json:"query_count"`
 	Alerts     int       `json:"alert_count"`
-	Link       string    `json:"-"`
 }
 
 // apiRecord is one request in full.

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"regexp"
 	"runtime"
 	"strings"
 	"sync"
@@ -442,4 +443,43 @@ func TestSecretSQLArgumentsAreRedacted(t *testing.T) {
 	if got := fmt.Sprint(rec.Queries[0].Args); strings.Contains(got, "hunter2") || !strings.Contains(got, "title") {
 		t.Errorf("args = %s", got)
 	}
+}
+
+func TestTheToolbarsOwnPagesAreLockedDown(t *testing.T) {
+	db := openDB(t)
+	tb := newToolbar(t, toolbar.Config{})
+	srv := httptest.NewServer(app(db, tb.Middleware))
+	defer srv.Close()
+	res, _ := get(t, srv.URL+"/posts/1")
+	id := res.Header.Get("X-Debug-Token")
+	for _, path := range []string{"/__debug__/", "/__debug__/requests/" + id, "/__debug__/requests/" + id + "/panels/sql", "/__debug__/api/requests/" + id} {
+		t.Run(path, func(t *testing.T) {
+			res, body := get(t, srv.URL+path)
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: %s", res.Status, body)
+			}
+			if res.Header.Get("X-Content-Type-Options") != "nosniff" || res.Header.Get("Cache-Control") != "no-store" {
+				t.Errorf("headers %v", res.Header)
+			}
+			if strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") {
+				if csp := res.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'none'") || strings.Contains(csp, "unsafe-inline") {
+					t.Errorf("CSP %q", csp)
+				}
+			}
+			if res.Header.Get("X-Debug-Token") != "" {
+				t.Error("the toolbar recorded its own page")
+			}
+		})
+	}
+	t.Run("assets are immutable and content-hashed", func(t *testing.T) {
+		res, body := get(t, srv.URL+"/posts/1")
+		src := regexp.MustCompile(`/__debug__/static/toolbar\.[0-9a-f]+\.js`).FindString(body)
+		if src == "" {
+			t.Fatalf("no script in %q", body)
+		}
+		res, _ = get(t, srv.URL+src)
+		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") || !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
+			t.Errorf("%s: %s %v", src, res.Status, res.Header)
+		}
+	})
 }
