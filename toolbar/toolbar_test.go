@@ -472,12 +472,12 @@ func TestTheToolbarsOwnPagesAreLockedDown(t *testing.T) {
 		})
 	}
 	t.Run("assets are immutable and content-hashed", func(t *testing.T) {
-		res, body := get(t, srv.URL+"/posts/1")
+		_, body := get(t, srv.URL+"/posts/1")
 		src := regexp.MustCompile(`/__debug__/static/toolbar\.[0-9a-f]+\.js`).FindString(body)
 		if src == "" {
 			t.Fatalf("no script in %q", body)
 		}
-		res, _ = get(t, srv.URL+src)
+		res, _ := get(t, srv.URL+src)
 		if res.StatusCode != 200 || !strings.Contains(res.Header.Get("Cache-Control"), "immutable") || !strings.Contains(res.Header.Get("Content-Type"), "javascript") {
 			t.Errorf("%s: %s %v", src, res.Status, res.Header)
 		}
