@@ -7,7 +7,7 @@ import (
 
 // formatDuration shows a duration in milliseconds, the unit every panel
 // compares in, with the precision that matters at its size: "0.04 ms",
-// "3.21 ms", "41.5 ms", "812 ms", "12.3 s".
+// "3.21 ms", "41.5 ms", "812 ms", "12.3 s"; "< 0.01 ms" below that.
 func formatDuration(d time.Duration) string {
 	ms := float64(d) / float64(time.Millisecond)
 	switch {
@@ -17,6 +17,8 @@ func formatDuration(d time.Duration) string {
 		return strconv.FormatFloat(ms, 'f', 0, 64) + " ms"
 	case d >= 10*time.Millisecond:
 		return strconv.FormatFloat(ms, 'f', 1, 64) + " ms"
+	case d > 0 && d < 10*time.Microsecond:
+		return "< 0.01 ms" // not "0.00 ms", which reads as nothing at all
 	}
 	return strconv.FormatFloat(ms, 'f', 2, 64) + " ms"
 }

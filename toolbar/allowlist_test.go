@@ -76,6 +76,7 @@ func TestRedaction(t *testing.T) {
 		"X-Api-Key":     {"k"},
 		"X-Ssn":         {"123"},
 		"Accept":        {"text/html"},
+		"X-Debug-Token": {"id"},
 	})
 	want := map[string]string{
 		"Authorization": Redacted,
@@ -84,6 +85,7 @@ func TestRedaction(t *testing.T) {
 		"X-Api-Key":     Redacted,
 		"X-Ssn":         Redacted,
 		"Accept":        "text/html",
+		"X-Debug-Token": "id",
 	}
 	for k, v := range want {
 		if got := h.Get(k); got != v {

@@ -62,6 +62,15 @@ func TestTheToolbarOverTheClinicInABrowser(t *testing.T) {
 		b.Screenshot("clinic-timer-dark")
 		b.Theme("light")
 	})
+	t.Run("every panel opens", func(t *testing.T) {
+		b.Navigate(on.base + "/top-posts/fix")
+		b.Navigate(on.base + "/top-posts/fix") // the second load hits the cache
+		for _, p := range []string{"request", "response", "timer", "sql", "cache", "versions"} {
+			b.ClickInToolbar("[data-testid=nav-" + p + "]")
+			b.Wait("the "+p+" panel", shadow(`s.querySelector("[data-testid=content] [data-testid=panel-`+p+`]")`))
+			b.Screenshot("clinic-panel-" + p)
+		}
+	})
 	t.Run("the history page lists the requests", func(t *testing.T) {
 		b.Navigate(on.base + "/__debug__/")
 		b.Wait("history rows", `document.querySelectorAll("[data-testid=history-row]").length >= 3`)
