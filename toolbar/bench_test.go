@@ -3,6 +3,7 @@ package toolbar_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -49,17 +50,29 @@ func BenchmarkDenied(b *testing.B) {
 }
 
 // BenchmarkObservedPage compares an HTML page of 100 KB that runs 20
-// queries on SQLite, bare and observed (recorded, analysed, injected,
-// kept in the history).
+// queries, bare and observed (recorded, analysed, injected, kept in the
+// history): on SQLite, and on an in-memory driver that isolates the
+// toolbar's own cost from the database's noise.
 func BenchmarkObservedPage(b *testing.B) {
-	db, err := sqltrace.Open("sqlite", filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a'), ('b'), ('c')`); err != nil {
-		b.Fatal(err)
-	}
+	b.Run("db=sqlite", func(b *testing.B) {
+		db, err := sqltrace.Open("sqlite", filepath.Join(b.TempDir(), "bench.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if _, err := db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a'), ('b'), ('c')`); err != nil {
+			b.Fatal(err)
+		}
+		benchPage(b, db)
+	})
+	b.Run("db=memory", func(b *testing.B) {
+		db := sqltrace.OpenDB(fakeConnector{})
+		defer db.Close()
+		benchPage(b, db)
+	})
+}
+
+func benchPage(b *testing.B, db *sql.DB) {
 	page := []byte("<!doctype html><html><body>" + strings.Repeat("<p>lorem ipsum dolor sit amet</p>\n", 100<<10/35) + "</body></html>")
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := range 20 {
