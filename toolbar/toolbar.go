@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"time"
@@ -146,7 +147,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	col := &collector{rec: rec, maxQ: tb.cfg.MaxQueries, maxCache: tb.cfg.MaxCacheEvents, redact: tb.redact}
 	ctx := context.WithValue(sqltrace.WithRecorder(r.Context(), col), collectorKey{}, col)
 	r = r.WithContext(ctx)
-	rec.Request = tb.request(r)
+	tb.safely("capturing the request", func() { rec.Request = tb.request(r) })
 
 	link := tb.cfg.Prefix + "requests/" + rec.ID
 	h := w.Header()
@@ -164,19 +165,43 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		},
 	})
 
+	handlerReturned := false
 	defer func() {
-		if p := recover(); p != nil {
-			rec.Panic = fmt.Sprint(p)
+		if handlerReturned {
+			return
+		}
+		// The handler panicked (or called runtime.Goexit): what it wrote
+		// goes out untouched, the record says why, and the panic goes on
+		// to the app's own recovery as without the toolbar.
+		p := recover()
+		rw.Abort()
+		tb.safely("recording a panic", func() {
+			if p != nil {
+				rec.Panic = fmt.Sprint(p)
+			}
 			tb.complete(r, rec, col)
-			rw.Abort()
 			tb.keep(rec, rw.Result(), w.Header())
-			panic(p) // the app's own recovery runs as without the toolbar
+		})
+		if p != nil {
+			panic(p)
 		}
 	}()
 	next.ServeHTTP(rw, r)
-	tb.complete(r, rec, col)
-	res := rw.Finish()
-	tb.keep(rec, res, w.Header())
+	handlerReturned = true
+	tb.safely("finishing the record", func() { tb.complete(r, rec, col) })
+	res := rw.Finish() // contains its own panics, serving the page untouched
+	tb.safely("keeping the record", func() { tb.keep(rec, res, w.Header()) })
+}
+
+// safely runs the toolbar's own work so that a bug in it never changes
+// what the app returns: a panic is logged, not raised.
+func (tb *Toolbar) safely(what string, f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			tb.log.Error("debugtoolbar: internal error; the app's response is not affected", "while", what, "panic", p, "stack", string(debug.Stack()))
+		}
+	}()
+	f()
 }
 
 // request captures what the record shows of r, with secrets hidden.
