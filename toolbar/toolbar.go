@@ -100,6 +100,7 @@ func New(cfg Config) (*Toolbar, error) {
 	return tb, nil
 }
 
+// isASCII reports whether s is printable ASCII.
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 || s[i] < 0x20 {
@@ -321,9 +322,13 @@ func (tb *Toolbar) snippet(rec *panels.Record, h http.Header) []byte {
 		Styles []string    `json:"styles"`
 		Record toolbarData `json:"record"`
 	}{tb.cfg.Prefix, tb.styles(), tb.toolbarData(rec)}
-	data, err := asciiJSON(page)
-	if err != nil {
-		panic(err) // contained by the response writer: the page is served untouched
+	var data any = page // encoded once, by templ
+	if !page.Record.isASCII() {
+		raw, err := asciiJSON(page)
+		if err != nil {
+			panic(err) // contained by the response writer: the page is served untouched
+		}
+		data = raw
 	}
 	var b bytes.Buffer
 	if err := snippet(data, tb.assetURL("toolbar.js"), cspNonce(h)).Render(context.Background(), &b); err != nil {
@@ -336,6 +341,16 @@ func (tb *Toolbar) assetURL(name string) string { return tb.cfg.Prefix + "static
 
 func (tb *Toolbar) styles() []string {
 	return []string{tb.assetURL("toolbar.css"), tb.assetURL("panels.css")}
+}
+
+// isASCII reports whether every text of d is ASCII (the prefix and asset
+// URLs are by construction), so that JSON encodes it as ASCII.
+func (d *toolbarData) isASCII() bool {
+	ok := isASCII(d.Method) && isASCII(d.Path) && isASCII(d.Summary)
+	for _, p := range d.Panels {
+		ok = ok && isASCII(p.ID) && isASCII(p.Title) && isASCII(p.Summary)
+	}
+	return ok
 }
 
 // asciiJSON encodes v with every non-ASCII character escaped.

@@ -483,3 +483,25 @@ func TestTheToolbarsOwnPagesAreLockedDown(t *testing.T) {
 		}
 	})
 }
+
+func TestTheSnippetIsASCIIForNonASCIIPaths(t *testing.T) {
+	tb := newToolbar(t, toolbar.Config{})
+	h := tb.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, "<html><body>café</body></html>")
+	}))
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/caf%C3%A9/%F0%9F%8D%B0", nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	h.ServeHTTP(w, r)
+	body := w.Body.String()
+	snippet := body[strings.Index(body, "café")+len("café"):]
+	for i := 0; i < len(snippet); i++ {
+		if snippet[i] >= 0x80 {
+			t.Fatalf("the snippet is not ASCII: %q", snippet)
+		}
+	}
+	if !strings.Contains(snippet, `/caf\u00e9/\ud83c\udf70`) {
+		t.Errorf("the path is not escaped in the snippet's JSON: %q", snippet)
+	}
+}
