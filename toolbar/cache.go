@@ -11,11 +11,13 @@ import (
 // CacheEvent is one cache operation, as RecordCache takes it.
 type CacheEvent = panels.CacheEvent
 
-// cacheCallers skips the toolbar and the cache clients it has hooks for, so
-// a cache event's caller is the app's line.
+// cacheCallers skips the toolbar, the clients it has hooks for and
+// net/http's client, so a cache event's, span's or outgoing call's caller
+// is the app's line.
 var cacheCallers = sqltrace.NewCallerFilter(
 	"github.com/debugtoolbar/debugtoolbar/toolbar",
 	"github.com/redis/go-redis",
+	"net/http",
 )
 
 // RecordCache records a cache operation into the toolbar's record of the

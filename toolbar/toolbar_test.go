@@ -505,3 +505,44 @@ func TestTheSnippetIsASCIIForNonASCIIPaths(t *testing.T) {
 		t.Errorf("the path is not escaped in the snippet's JSON: %q", snippet)
 	}
 }
+
+func TestOutgoingCallsThroughTransportAreSpans(t *testing.T) {
+	upstream := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	defer upstream.Close()
+	client := &http.Client{Transport: toolbar.Transport(nil)}
+	tb := newToolbar(t, toolbar.Config{})
+	var callLine int
+	h := tb.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, _ := http.NewRequestWithContext(r.Context(), "GET", upstream.URL+"/price/7", nil)
+		_, _, callLine, _ = runtime.Caller(0)
+		resp, err := client.Do(req) // callLine+1
+		if err != nil {
+			t.Error(err)
+			return
+		}
+		resp.Body.Close()
+	}))
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	h.ServeHTTP(w, r)
+	rec, _ := tb.Store().Get(w.Header().Get("X-Debug-Token"))
+	if len(rec.Spans) != 1 {
+		t.Fatalf("spans = %+v", rec.Spans)
+	}
+	s := rec.Spans[0]
+	host := strings.TrimPrefix(upstream.URL, "http://")
+	if s.Name != "GET "+host+"/price/7 418 I'm a teapot" || s.Duration <= 0 {
+		t.Errorf("span = %+v", s)
+	}
+	if f := s.Caller(); filepath.Base(f.File) != "toolbar_test.go" || f.Line != callLine+1 {
+		t.Errorf("caller = %s:%d, want toolbar_test.go:%d", f.File, f.Line, callLine+1)
+	}
+	// Without the toolbar in the context the transport only forwards.
+	resp, err := client.Get(upstream.URL)
+	if err != nil || resp.StatusCode != http.StatusTeapot {
+		t.Errorf("plain request: %v %v", resp, err)
+	}
+}

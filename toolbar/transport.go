@@ -1,0 +1,47 @@
+package toolbar
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+)
+
+// Transport wraps an http.RoundTripper (nil means http.DefaultTransport) so
+// that each outgoing request made with the context of an observed request
+// shows on that request's timeline as a span, "GET api.example.com/path
+// 200 OK", with the line of code that made it. Requests made with any other
+// context pass straight through.
+//
+//	client := &http.Client{Transport: toolbar.Transport(nil)}
+//	req, _ := http.NewRequestWithContext(r.Context(), "GET", url, nil)
+//	resp, err := client.Do(req)
+//
+// The span ends when the response's headers arrive, not when its body has
+// been read.
+func Transport(rt http.RoundTripper) http.RoundTripper {
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	return transport{rt}
+}
+
+type transport struct{ next http.RoundTripper }
+
+func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	c := collectorFrom(req.Context())
+	if c == nil {
+		return t.next.RoundTrip(req)
+	}
+	s := panels.Span{Name: req.Method + " " + req.URL.Host + req.URL.Path, Start: time.Now()}
+	s.SetCallers(cacheCallers.Callers(16))
+	resp, err := t.next.RoundTrip(req)
+	s.Duration = time.Since(s.Start)
+	if err != nil {
+		s.Err = err
+	} else {
+		s.Name += " " + resp.Status
+	}
+	c.recordSpan(s)
+	return resp, err
+}
