@@ -157,6 +157,7 @@ var suiteChecks = []suiteCheck{
 	{"a query with arguments is one event", checkQuery},
 	{"rows are counted as read and recorded on close", checkRowsCountedOnClose},
 	{"an exec records the rows it affected", checkExec},
+	{"a failing statement with arguments is one event with its error", checkFailing},
 	{"QueryRow records one row or none", checkQueryRow},
 	{"a prepared statement records into each execution's context", checkPrepared},
 	{"a transaction shares one id from begin to commit", checkTx},
@@ -477,6 +478,20 @@ func checkExec(t *testing.T, s *suiteDB) {
 		t.Errorf("Err, ConnID, TxID = %v, %d, %d; want nil, non-zero, 0", e.Err, e.ConnID, e.TxID)
 	}
 	s.wantCaller(t, e, at)
+}
+
+func checkFailing(t *testing.T, s *suiteDB) {
+	ctx, got := sqltrace.Capture(t.Context())
+	// A column that does not exist: the server refuses it when preparing,
+	// which MySQL's driver does after answering driver.ErrSkip.
+	query := s.q("UPDATE {table} SET no_such_column = ? WHERE id = ?")
+	if _, err := s.db.ExecContext(ctx, query, "x", int64(1)); err == nil {
+		t.Fatal("the exec succeeded")
+	}
+	e := s.one(t, got, sqltrace.KindExec)
+	if e.SQL != query || e.Err == nil || len(e.Args) != 2 {
+		t.Errorf("event = %+v, want the failed exec with its error and arguments", e)
+	}
 }
 
 func checkQueryRow(t *testing.T, s *suiteDB) {

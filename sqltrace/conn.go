@@ -22,10 +22,14 @@ type conn struct {
 	cfg *config
 	id  uint64
 
-	tx      tx        // the open transaction, reused: a connection has at most one
-	inTx    bool      // tx is open
-	skipped string    // a statement whose Exec or Query answered driver.ErrSkip
-	skipAt  time.Time // when that statement started, for the prepare that follows
+	tx   tx   // the open transaction, reused: a connection has at most one
+	inTx bool // tx is open
+	// The Exec or Query that answered driver.ErrSkip, for the prepare
+	// database/sql makes next.
+	skipped  string
+	skipKind Kind
+	skipArgs []driver.NamedValue
+	skipAt   time.Time
 }
 
 func newConn(raw driver.Conn, cfg *config) driver.Conn {
@@ -102,12 +106,21 @@ func (c *conn) PrepareContext(ctx context.Context, query string) (driver.Stmt, e
 // original call.
 func (c *conn) prepare(ctx context.Context, query string, do func() (driver.Stmt, error)) (driver.Stmt, error) {
 	implicit := c.skipped != "" && c.skipped == query
-	skipAt := c.skipAt
-	c.skipped, c.skipAt = "", time.Time{}
+	skipAt, skipKind, skipArgs := c.skipAt, c.skipKind, c.skipArgs
+	c.skipped, c.skipAt, c.skipArgs = "", time.Time{}, nil
 	r, txID := c.recorder(ctx)
 	if r == nil || implicit {
 		st, err := do()
 		if err != nil {
+			if r != nil && !skipAt.IsZero() {
+				// The statement never ran: record it once, failed.
+				e := c.event(skipKind, query, skipAt, txID, err)
+				e.Args, e.ArgsTruncated = c.cfg.copyArgs(skipArgs)
+				if skipKind == KindExec {
+					e.Rows = -1
+				}
+				r.Record(e)
+			}
 			return nil, err
 		}
 		return newStmt(c, st, query, skipAt), nil
@@ -202,7 +215,7 @@ func (c *conn) exec(ctx context.Context, query string, do func() (driver.Result,
 	start := time.Now()
 	res, err := do()
 	if err == driver.ErrSkip {
-		c.skipped, c.skipAt = query, start
+		c.skipped, c.skipKind, c.skipArgs, c.skipAt = query, KindExec, args, start
 		return res, err
 	}
 	c.recordExec(r, c.event(KindExec, query, start, txID, err), args, res)
@@ -270,7 +283,7 @@ func (c *conn) query(ctx context.Context, query string, do func() (driver.Rows, 
 	start := time.Now()
 	rows, err := do()
 	if err == driver.ErrSkip {
-		c.skipped, c.skipAt = query, start
+		c.skipped, c.skipKind, c.skipArgs, c.skipAt = query, KindQuery, args, start
 		return rows, err
 	}
 	return c.recordRows(ctx, r, c.event(KindQuery, query, start, txID, err), args, rows)

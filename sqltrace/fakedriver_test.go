@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"reflect"
+	"strings"
 	"sync/atomic"
 )
 
@@ -70,6 +71,9 @@ func (c *fullConn) BeginTx(context.Context, driver.TxOptions) (driver.Tx, error)
 	return fakeTx{}, nil
 }
 func (c *fullConn) PrepareContext(_ context.Context, q string) (driver.Stmt, error) {
+	if strings.Contains(q, "SYNTAX ERROR") {
+		return nil, errors.New("syntax error")
+	}
 	c.d.prepares.Add(1)
 	return &fullStmt{}, nil
 }

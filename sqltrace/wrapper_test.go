@@ -206,6 +206,17 @@ func TestErrSkip(t *testing.T) {
 			t.Errorf("rows = %d, %d; want 1 (read), 2 (affected)", ev[0].Rows, ev[1].Rows)
 		}
 	})
+	t.Run("a statement whose fallback prepare fails is one failed event", func(t *testing.T) {
+		db, _ := openFake(t, "skip")
+		ctx, got := sqltrace.Capture(t.Context())
+		if _, err := db.ExecContext(ctx, "UPDATE t SET SYNTAX ERROR = ?", 1); err == nil {
+			t.Fatal("exec succeeded")
+		}
+		ev := got.Events()
+		if kinds(ev) != "exec" || ev[0].Err == nil || len(ev[0].Args) != 1 || ev[0].Rows != -1 {
+			t.Errorf("events = %+v, want one failed exec with its argument", ev)
+		}
+	})
 	t.Run("an explicit prepare is still recorded", func(t *testing.T) {
 		db, _ := openFake(t, "skip")
 		ctx, got := sqltrace.Capture(t.Context())
