@@ -43,11 +43,13 @@ func Analyze(r *Record, t Thresholds) []Alert {
 	var alerts []Alert
 	type group struct {
 		idx  []int
-		args map[string]bool
+		args map[*[]int]bool // the distinct exact groups of the shape
 	}
 	shapes := map[string]*group{}
 	var order []string
-	exact := map[string][]int{}
+	exact := map[string]*[]int{} // queries with the same SQL and arguments
+	exactOf := make([]*[]int, len(r.Queries))
+	var keys exactKeyer
 	n := 0
 	for i := range r.Queries {
 		e := &r.Queries[i]
@@ -66,14 +68,20 @@ func Analyze(r *Record, t Thresholds) []Alert {
 		fp := Fingerprint(e.SQL)
 		g := shapes[fp]
 		if g == nil {
-			g = &group{args: map[string]bool{}}
+			g = &group{args: map[*[]int]bool{}}
 			shapes[fp] = g
 			order = append(order, fp)
 		}
 		g.idx = append(g.idx, i)
-		key := exactKey(e)
-		g.args[key] = true
-		exact[key] = append(exact[key], i)
+		k := keys.key(e)
+		same := exact[string(k)]
+		if same == nil {
+			same = new([]int)
+			exact[string(k)] = same
+		}
+		*same = append(*same, i)
+		exactOf[i] = same
+		g.args[same] = true
 	}
 	for _, fp := range order {
 		g := shapes[fp]
@@ -86,7 +94,7 @@ func Analyze(r *Record, t Thresholds) []Alert {
 		// One alert per shape for its exact repeats, not one per repeat.
 		var dup []int
 		for _, i := range g.idx {
-			if len(exact[exactKey(&r.Queries[i])]) > 1 {
+			if len(*exactOf[i]) > 1 {
 				dup = append(dup, i)
 			}
 		}
@@ -106,10 +114,13 @@ func Analyze(r *Record, t Thresholds) []Alert {
 	return alerts
 }
 
-// exactKey is the same for queries with the same SQL and arguments.
-func exactKey(e *sqltrace.Event) string {
-	b := make([]byte, 0, len(e.SQL)+16*len(e.Args))
-	b = append(b, e.SQL...)
+// exactKeyer builds keys that are equal for queries with the same SQL and
+// arguments, in one reused buffer: looking one up in a map allocates
+// nothing, and only a new key is copied.
+type exactKeyer struct{ buf []byte }
+
+func (k *exactKeyer) key(e *sqltrace.Event) []byte {
+	b := append(k.buf[:0], e.SQL...)
 	for _, a := range e.Args {
 		b = append(b, 0)
 		switch v := a.(type) {
@@ -121,7 +132,8 @@ func exactKey(e *sqltrace.Event) string {
 			b = fmt.Appendf(b, "%T:%v", a, a)
 		}
 	}
-	return string(b)
+	k.buf = b
+	return b
 }
 
 // where is an event's caller as file:line.

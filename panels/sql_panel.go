@@ -101,6 +101,7 @@ func newSQLStats(r *Record) *sqlStats {
 	shapes := make(map[string]*group)
 	exact := make(map[string]*group)
 	var shapeOf, exactOf = make([]*group, n), make([]*group, n)
+	var keys exactKeyer
 	for i := range r.Queries {
 		e := &r.Queries[i]
 		st.Time += e.Duration
@@ -126,11 +127,11 @@ func newSQLStats(r *Record) *sqlStats {
 		g.n++
 		shapeOf[i] = g
 		// The same key as Analyze, so the badges agree with the alerts.
-		k := exactKey(e)
-		d := exact[k]
+		k := keys.key(e)
+		d := exact[string(k)]
 		if d == nil {
 			d = &group{id: -1}
-			exact[k] = d
+			exact[string(k)] = d
 		}
 		d.n++
 		exactOf[i] = d
