@@ -248,7 +248,7 @@ func newSQLView(r *Record) *sqlView {
 		if len(e.Args) > 0 {
 			row.Args = make([]string, len(e.Args))
 			for j, a := range e.Args {
-				row.Args[j] = formatArg(a)
+				row.Args[j] = FormatArg(a)
 			}
 		}
 		// The stack starts at the caller: one symbolisation for both.
@@ -262,8 +262,9 @@ func newSQLView(r *Record) *sqlView {
 	return v
 }
 
-// formatArg shows a SQL argument as text, the way the JSON API does.
-func formatArg(a any) string {
+// FormatArg shows a SQL argument as text: strings quoted, bytes as
+// x'hex', NULL, times in RFC 3339, named arguments as name=value.
+func FormatArg(a any) string {
 	switch v := a.(type) {
 	case nil:
 		return "NULL"
@@ -274,7 +275,7 @@ func formatArg(a any) string {
 	case time.Time:
 		return v.Format(time.RFC3339Nano)
 	case sql.NamedArg:
-		return v.Name + "=" + formatArg(v.Value)
+		return v.Name + "=" + FormatArg(v.Value)
 	case int64:
 		return strconv.FormatInt(v, 10)
 	case bool:

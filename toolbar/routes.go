@@ -2,10 +2,7 @@ package toolbar
 
 import (
 	"bytes"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"path"
 	"time"
@@ -321,19 +318,11 @@ func detailOf(rec *panels.Record) apiRecord {
 	return out
 }
 
-// formatArg shows a SQL argument as text.
+// formatArg shows a SQL argument as text for the JSON API, where a
+// string needs no quotes of its own.
 func formatArg(a any) string {
-	switch v := a.(type) {
-	case nil:
-		return "NULL"
-	case string:
-		return v
-	case []byte:
-		return "x'" + hex.EncodeToString(v) + "'"
-	case time.Time:
-		return v.Format(time.RFC3339Nano)
-	case sql.NamedArg:
-		return v.Name + "=" + formatArg(v.Value)
+	if s, ok := a.(string); ok {
+		return s
 	}
-	return fmt.Sprint(a)
+	return panels.FormatArg(a)
 }

@@ -380,6 +380,16 @@ func TestNoToolbarInContextCostsNothing(t *testing.T) {
 	}
 }
 
+// serveLocal serves a GET of path from a loopback client, which the
+// toolbar observes by default.
+func serveLocal(h http.Handler, path string) *httptest.ResponseRecorder {
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", path, nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	h.ServeHTTP(w, r)
+	return w
+}
+
 func TestTheSnippetCarriesTheAppsCSPNonce(t *testing.T) {
 	tb := newToolbar(t, toolbar.Config{})
 	h := tb.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -387,10 +397,7 @@ func TestTheSnippetCarriesTheAppsCSPNonce(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html")
 		io.WriteString(w, "<html><body>hi</body></html>")
 	}))
-	w := httptest.NewRecorder()
-	r := httptest.NewRequest("GET", "/", nil)
-	r.RemoteAddr = "127.0.0.1:1"
-	h.ServeHTTP(w, r)
+	w := serveLocal(h, "/")
 	body := w.Body.String()
 	if !strings.Contains(body, `nonce="r4nd0m"`) {
 		t.Errorf("no nonce on the script: %q", body)
@@ -435,10 +442,7 @@ func TestSecretSQLArgumentsAreRedacted(t *testing.T) {
 	h := tb.Middleware(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		db.ExecContext(r.Context(), "UPDATE posts SET title = :title WHERE :password <> ''", sql.Named("title", "t"), sql.Named("password", "hunter2"))
 	}))
-	w := httptest.NewRecorder()
-	r := httptest.NewRequest("GET", "/", nil)
-	r.RemoteAddr = "127.0.0.1:1"
-	h.ServeHTTP(w, r)
+	w := serveLocal(h, "/")
 	rec, _ := tb.Store().Get(w.Header().Get("X-Debug-Token"))
 	if got := fmt.Sprint(rec.Queries[0].Args); strings.Contains(got, "hunter2") || !strings.Contains(got, "title") {
 		t.Errorf("args = %s", got)
@@ -490,10 +494,7 @@ func TestTheSnippetIsASCIIForNonASCIIPaths(t *testing.T) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		io.WriteString(w, "<html><body>café</body></html>")
 	}))
-	w := httptest.NewRecorder()
-	r := httptest.NewRequest("GET", "/caf%C3%A9/%F0%9F%8D%B0", nil)
-	r.RemoteAddr = "127.0.0.1:1"
-	h.ServeHTTP(w, r)
+	w := serveLocal(h, "/caf%C3%A9/%F0%9F%8D%B0")
 	body := w.Body.String()
 	snippet := body[strings.Index(body, "café")+len("café"):]
 	for i := 0; i < len(snippet); i++ {
@@ -524,10 +525,7 @@ func TestOutgoingCallsThroughTransportAreSpans(t *testing.T) {
 		}
 		resp.Body.Close()
 	}))
-	w := httptest.NewRecorder()
-	r := httptest.NewRequest("GET", "/", nil)
-	r.RemoteAddr = "127.0.0.1:1"
-	h.ServeHTTP(w, r)
+	w := serveLocal(h, "/")
 	rec, _ := tb.Store().Get(w.Header().Get("X-Debug-Token"))
 	if len(rec.Spans) != 1 {
 		t.Fatalf("spans = %+v", rec.Spans)
