@@ -4,7 +4,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/debugtoolbar/debugtoolbar/internal/browsertest"
+	"github.com/debugtoolbar/debugtoolbar/internal/integration/browsertest"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 

@@ -1,4 +1,4 @@
-package sqltrace_test
+package sqltracetest_test
 
 import (
 	"context"

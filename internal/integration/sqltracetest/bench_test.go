@@ -1,4 +1,4 @@
-package sqltrace_test
+package sqltracetest_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/integration/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 	_ "modernc.org/sqlite"
 )
@@ -47,12 +48,13 @@ func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option)
 }
 
 func BenchmarkQuery(b *testing.B) {
-	b.Run("driver=fake", func(b *testing.B) {
+	b.Run("driver=memory", func(b *testing.B) {
 		open := func(b *testing.B, opts ...sqltrace.Option) *sql.DB {
-			db, _ := openFake(b, "full", opts...)
+			db := sqltrace.OpenDB(memdb.Connector{}, opts...)
+			b.Cleanup(func() { db.Close() })
 			return db
 		}
-		raw := sql.OpenDB(&fakeConnector{d: &fakeDriver{shape: "full"}})
+		raw := sql.OpenDB(memdb.Connector{})
 		defer raw.Close()
 		benchQueries(b, open, raw, "SELECT n FROM t WHERE id = ?", 1)
 	})

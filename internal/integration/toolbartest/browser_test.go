@@ -1,4 +1,4 @@
-package toolbar_test
+package toolbartest_test
 
 import (
 	"fmt"
@@ -11,7 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
-	"github.com/debugtoolbar/debugtoolbar/internal/browsertest"
+	"github.com/debugtoolbar/debugtoolbar/internal/integration/browsertest"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 

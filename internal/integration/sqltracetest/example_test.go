@@ -1,4 +1,4 @@
-package sqltrace_test
+package sqltracetest_test
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 // Count the queries a code path runs, the way Django's assertNumQueries
 // does: looking up each post's author on its own is one query per post,
 // and a join is one query however many posts there are.
-func ExampleCapture() {
+func Example_capture() {
 	db, err := sqltrace.Open("sqlite", ":memory:")
 	if err != nil {
 		log.Fatal(err)
@@ -87,7 +87,7 @@ func ExampleCapture() {
 
 // Open a database through sqltrace and print each operation run with a
 // recorder in its context. Operations run without one are not recorded.
-func ExampleOpen() {
+func Example_open() {
 	db, err := sqltrace.Open("sqlite", ":memory:")
 	if err != nil {
 		log.Fatal(err)

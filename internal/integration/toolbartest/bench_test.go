@@ -1,4 +1,4 @@
-package toolbar_test
+package toolbartest_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/integration/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
@@ -66,7 +67,7 @@ func BenchmarkObservedPage(b *testing.B) {
 		benchPage(b, db)
 	})
 	b.Run("db=memory", func(b *testing.B) {
-		db := sqltrace.OpenDB(fakeConnector{})
+		db := sqltrace.OpenDB(memdb.Connector{})
 		defer db.Close()
 		benchPage(b, db)
 	})

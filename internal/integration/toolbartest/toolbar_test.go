@@ -1,4 +1,4 @@
-package toolbar_test
+package toolbartest_test
 
 import (
 	"context"
