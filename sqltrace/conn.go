@@ -41,25 +41,33 @@ func newConn(raw driver.Conn, cfg *config) driver.Conn {
 // driver's own connection.
 func (c *conn) unwrapConn() driver.Conn { return c.raw }
 
-// recorder returns where an operation run with ctx is recorded, and the
-// transaction it belongs to. Calls without a context inside a transaction
-// (tx.Exec) record into the context the transaction began with.
-func (c *conn) recorder(ctx context.Context) (Recorder, uint64) {
-	r := RecorderFrom(ctx)
-	if !c.inTx {
-		return r, 0
+// target is where an operation is recorded.
+type target struct {
+	rec   Recorder
+	txID  uint64 // the transaction it belongs to, or 0
+	noCtx bool   // rec came from the goroutine, not the operation's context
+}
+
+// recorder returns where an operation run with ctx is recorded. Calls
+// without a recorder in their context inside a transaction (tx.Exec)
+// record where the transaction's begin did; other calls without one, where
+// the goroutine that runs them belongs (see Follow).
+func (c *conn) recorder(ctx context.Context) target {
+	if c.inTx {
+		if r := RecorderFrom(ctx); r != nil {
+			return target{rec: r, txID: c.tx.id}
+		}
+		return target{rec: c.tx.rec, txID: c.tx.id, noCtx: c.tx.noCtx}
 	}
-	if r == nil {
-		r = c.tx.rec
-	}
-	return r, c.tx.id
+	r, noCtx := lookup(ctx)
+	return target{rec: r, noCtx: noCtx}
 }
 
 // event builds the event of an operation that began at start and has just
 // returned. The duration is taken first, so capturing the caller is not
 // counted as time in the database.
-func (c *conn) event(k Kind, query string, start time.Time, txID uint64, err error) Event {
-	e := Event{Kind: k, SQL: query, Start: start, Duration: time.Since(start), Err: err, TxID: txID, ConnID: c.id, frames: c.cfg.frames}
+func (c *conn) event(k Kind, query string, start time.Time, t target, err error) Event {
+	e := Event{Kind: k, SQL: query, Start: start, Duration: time.Since(start), Err: err, TxID: t.txID, ConnID: c.id, NoContext: t.noCtx, frames: c.cfg.frames}
 	if c.cfg.callers {
 		e.pcs = c.cfg.frames.callers(c.cfg.stackDepth)
 	}
@@ -108,13 +116,14 @@ func (c *conn) prepare(ctx context.Context, query string, do func() (driver.Stmt
 	implicit := c.skipped != "" && c.skipped == query
 	skipAt, skipKind, skipArgs := c.skipAt, c.skipKind, c.skipArgs
 	c.skipped, c.skipAt, c.skipArgs = "", time.Time{}, nil
-	r, txID := c.recorder(ctx)
+	t := c.recorder(ctx)
+	r := t.rec
 	if r == nil || implicit {
 		st, err := do()
 		if err != nil {
 			if r != nil && !skipAt.IsZero() {
 				// The statement never ran: record it once, failed.
-				e := c.event(skipKind, query, skipAt, txID, err)
+				e := c.event(skipKind, query, skipAt, t, err)
 				e.Args, e.ArgsTruncated = c.cfg.copyArgs(skipArgs)
 				if skipKind == KindExec {
 					e.Rows = -1
@@ -127,7 +136,7 @@ func (c *conn) prepare(ctx context.Context, query string, do func() (driver.Stmt
 	}
 	start := time.Now()
 	st, err := do()
-	r.Record(c.event(KindPrepare, query, start, txID, err))
+	r.Record(c.event(KindPrepare, query, start, t, err))
 	if err != nil {
 		return nil, err
 	}
@@ -163,20 +172,20 @@ func (c *conn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, e
 }
 
 func (c *conn) begin(ctx context.Context, do func() (driver.Tx, error)) (driver.Tx, error) {
-	r := RecorderFrom(ctx)
-	id := lastTxID.Add(1)
+	r, noCtx := lookup(ctx)
+	t := target{rec: r, txID: lastTxID.Add(1), noCtx: noCtx}
 	var start time.Time
 	if r != nil {
 		start = time.Now()
 	}
 	raw, err := do()
 	if r != nil {
-		r.Record(c.event(KindBegin, "", start, id, err))
+		r.Record(c.event(KindBegin, "", start, t, err))
 	}
 	if err != nil {
 		return nil, err
 	}
-	c.tx = tx{c: c, raw: raw, id: id, rec: r}
+	c.tx = tx{c: c, raw: raw, id: t.txID, rec: r, noCtx: noCtx}
 	c.inTx = true
 	return &c.tx, nil
 }
@@ -204,8 +213,8 @@ func (c *conn) ExecContext(ctx context.Context, query string, args []driver.Name
 // exec runs and records a statement that returns a result. driver.ErrSkip
 // is returned as it is and not recorded: database/sql prepares next.
 func (c *conn) exec(ctx context.Context, query string, do func() (driver.Result, error), args []driver.NamedValue) (driver.Result, error) {
-	r, txID := c.recorder(ctx)
-	if r == nil {
+	t := c.recorder(ctx)
+	if t.rec == nil {
 		res, err := do()
 		if err == driver.ErrSkip {
 			c.skipped = query
@@ -218,7 +227,7 @@ func (c *conn) exec(ctx context.Context, query string, do func() (driver.Result,
 		c.skipped, c.skipKind, c.skipArgs, c.skipAt = query, KindExec, args, start
 		return res, err
 	}
-	c.recordExec(r, c.event(KindExec, query, start, txID, err), args, res)
+	c.recordExec(t.rec, c.event(KindExec, query, start, t, err), args, res)
 	return res, err
 }
 
@@ -272,8 +281,8 @@ func valuesOf(ctx context.Context, args []driver.NamedValue) ([]driver.Value, er
 // wrapped to count what the caller reads; the event is recorded when they
 // are closed. Without one, the driver's rows are returned as they are.
 func (c *conn) query(ctx context.Context, query string, do func() (driver.Rows, error), args []driver.NamedValue) (driver.Rows, error) {
-	r, txID := c.recorder(ctx)
-	if r == nil {
+	t := c.recorder(ctx)
+	if t.rec == nil {
 		rows, err := do()
 		if err == driver.ErrSkip {
 			c.skipped = query
@@ -286,7 +295,7 @@ func (c *conn) query(ctx context.Context, query string, do func() (driver.Rows, 
 		c.skipped, c.skipKind, c.skipArgs, c.skipAt = query, KindQuery, args, start
 		return rows, err
 	}
-	return c.recordRows(ctx, r, c.event(KindQuery, query, start, txID, err), args, rows)
+	return c.recordRows(ctx, t.rec, c.event(KindQuery, query, start, t, err), args, rows)
 }
 
 // recordRows finishes the query event now when the query failed, and

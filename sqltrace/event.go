@@ -68,6 +68,11 @@ type Event struct {
 	TxID uint64
 	// ConnID identifies the driver connection the operation ran on.
 	ConnID uint64
+	// NoContext reports that the operation's context carried no recorder:
+	// it was recorded where the goroutine that ran it belongs (see
+	// [Follow]). Passing the request's context (QueryContext(r.Context(),
+	// ...)) ties an operation to its request whatever goroutine runs it.
+	NoContext bool
 
 	// pcs holds the program counters of the call stack from the first frame
 	// outside database/sql, sqlx and sqltrace upward; nil when callers are

@@ -61,14 +61,14 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 }
 
 func (s *stmt) exec(ctx context.Context, do func() (driver.Result, error), args []driver.NamedValue) (driver.Result, error) {
-	r, txID := s.c.recorder(ctx)
-	if r == nil {
+	t := s.c.recorder(ctx)
+	if t.rec == nil {
 		s.skipAt = time.Time{}
 		return do()
 	}
 	start := s.start()
 	res, err := do()
-	s.c.recordExec(r, s.c.event(KindExec, s.sql, start, txID, err), args, res)
+	s.c.recordExec(t.rec, s.c.event(KindExec, s.sql, start, t, err), args, res)
 	return res, err
 }
 
@@ -92,14 +92,14 @@ func (s *stmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driv
 }
 
 func (s *stmt) query(ctx context.Context, do func() (driver.Rows, error), args []driver.NamedValue) (driver.Rows, error) {
-	r, txID := s.c.recorder(ctx)
-	if r == nil {
+	t := s.c.recorder(ctx)
+	if t.rec == nil {
 		s.skipAt = time.Time{}
 		return do()
 	}
 	start := s.start()
 	rows, err := do()
-	return s.c.recordRows(ctx, r, s.c.event(KindQuery, s.sql, start, txID, err), args, rows)
+	return s.c.recordRows(ctx, t.rec, s.c.event(KindQuery, s.sql, start, t, err), args, rows)
 }
 
 // namedOf gives the deprecated methods' arguments the shape of the others'.

@@ -11,21 +11,22 @@ type tx struct {
 	c   *conn
 	raw driver.Tx
 	id  uint64
-	rec Recorder // from the context the transaction began with
+	rec   Recorder // where the begin was recorded
+	noCtx bool     // rec came from the goroutine, not the begin's context
 }
 
 func (t *tx) Commit() error   { return t.end(KindCommit, t.raw.Commit) }
 func (t *tx) Rollback() error { return t.end(KindRollback, t.raw.Rollback) }
 
 func (t *tx) end(k Kind, do func() error) error {
-	r, id := t.rec, t.id
+	tg := target{rec: t.rec, txID: t.id, noCtx: t.noCtx}
 	t.c.inTx = false
 	t.rec = nil
-	if r == nil {
+	if tg.rec == nil {
 		return do()
 	}
 	start := time.Now()
 	err := do()
-	r.Record(t.c.event(k, "", start, id, err))
+	tg.rec.Record(t.c.event(k, "", start, tg, err))
 	return err
 }

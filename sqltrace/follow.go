@@ -1,0 +1,166 @@
+package sqltrace
+
+import (
+	"context"
+	"runtime/pprof"
+	"sync"
+	"sync/atomic"
+	"unsafe"
+)
+
+// Following goroutines.
+//
+// Go has no goroutine-local storage, and most apps do not pass a request's
+// context to every query. The runtime does give each goroutine one pointer
+// that it copies to every goroutine started from it: the profiler labels
+// (runtime/pprof). Follow sets a label set of its own on the calling
+// goroutine and remembers that pointer; a query with no recorder in its
+// context looks up its goroutine's label pointer by identity. A goroutine
+// started from a followed one, directly or transitively, carries the same
+// pointer, so it is attributed too; one started at boot (a worker pool)
+// carries none, and is not. The labels are ordinary pprof labels, so a CPU
+// profile taken meanwhile shows them and the app's own pprof labels keep
+// working.
+//
+// The runtime's getter and setter are reached by linkname, as
+// cloudwego/localsession does; runtime/proflabel.go promises to keep both
+// ("Do not remove or change the type signature", go.dev/issue/67401).
+
+//go:linkname getProfLabel runtime/pprof.runtime_getProfLabel
+func getProfLabel() unsafe.Pointer
+
+//go:linkname setProfLabel runtime/pprof.runtime_setProfLabel
+func setProfLabel(labels unsafe.Pointer)
+
+// FollowLabel is the profiler label Follow sets; its value is the name
+// given to Follow.
+const FollowLabel = "debugtoolbar"
+
+// followed is one Follow that has not been stopped.
+type followed struct {
+	rec     Recorder
+	orphans Recorder
+}
+
+var follows struct {
+	active atomic.Int32 // Follows not yet stopped: the only cost while zero
+	byPtr  sync.Map     // label pointer -> *followed
+
+	mu      sync.Mutex
+	orphans atomic.Pointer[[]orphanSink] // distinct orphan recorders of active Follows
+}
+
+type orphanSink struct {
+	rec  Recorder
+	refs int
+}
+
+// Follow makes r the recorder of every operation that carries no recorder
+// in its context and runs on the calling goroutine, or on a goroutine
+// started from it (directly or transitively) before stop is called. Such
+// events have NoContext set. name is the value of the profiler label that
+// marks the goroutines (a request id, say).
+//
+// orphans, when not nil, receives the operations that run without a
+// recorder in their context, on a goroutine no Follow covers, while this
+// Follow is active: work that cannot be tied to a request with certainty
+// (a worker pool started at boot, a goroutine that outlived its request).
+// An orphan recorder given to several active Follows receives each such
+// operation once.
+//
+// The returned context carries the label too, so the app's own
+// pprof.Do(ctx, ...) keeps it. stop must be called on the goroutine that
+// called Follow, once; it restores that goroutine's previous labels.
+func Follow(ctx context.Context, name string, r Recorder, orphans Recorder) (context.Context, func()) {
+	prev := getProfLabel()
+	ctx = pprof.WithLabels(ctx, pprof.Labels(FollowLabel, name))
+	pprof.SetGoroutineLabels(ctx)
+	ptr := getProfLabel()
+	f := &followed{rec: r, orphans: orphans}
+	follows.byPtr.Store(ptr, f)
+	if orphans != nil {
+		addOrphans(orphans, 1)
+	}
+	follows.active.Add(1)
+	var once atomic.Bool
+	return ctx, func() {
+		if !once.CompareAndSwap(false, true) {
+			return
+		}
+		follows.active.Add(-1)
+		follows.byPtr.Delete(ptr)
+		if orphans != nil {
+			addOrphans(orphans, -1)
+		}
+		setProfLabel(prev)
+	}
+}
+
+// addOrphans counts one more (or one fewer) active Follow using rec.
+func addOrphans(rec Recorder, delta int) {
+	follows.mu.Lock()
+	defer follows.mu.Unlock()
+	var next []orphanSink
+	if cur := follows.orphans.Load(); cur != nil {
+		next = append(next, *cur...)
+	}
+	i := 0
+	for i < len(next) && next[i].rec != rec {
+		i++
+	}
+	if i == len(next) {
+		next = append(next, orphanSink{rec: rec})
+	}
+	next[i].refs += delta
+	if next[i].refs <= 0 {
+		next = append(next[:i], next[i+1:]...)
+	}
+	follows.orphans.Store(&next)
+}
+
+// goroutineRecorder returns the recorder of the Follow that covers the
+// calling goroutine, else the orphan recorders of the active Follows, else
+// nil. While no Follow is active it costs one atomic load.
+func goroutineRecorder() Recorder {
+	if follows.active.Load() == 0 {
+		return nil
+	}
+	if p := getProfLabel(); p != nil {
+		if f, ok := follows.byPtr.Load(p); ok {
+			return f.(*followed).rec
+		}
+	}
+	return orphanRecorder()
+}
+
+// orphanRecorder fans an operation out to the orphan recorders of the
+// active Follows, or is nil when there are none.
+func orphanRecorder() Recorder {
+	sinks := follows.orphans.Load()
+	if sinks == nil || len(*sinks) == 0 {
+		return nil
+	}
+	if len(*sinks) == 1 {
+		return (*sinks)[0].rec
+	}
+	return fanout(*sinks)
+}
+
+type fanout []orphanSink
+
+func (f fanout) Record(e Event) {
+	for _, s := range f {
+		s.rec.Record(e)
+	}
+}
+
+// lookup returns where an operation run with ctx is recorded: the
+// context's recorder, else the goroutine's (see goroutineRecorder), and
+// whether the recorder came from the goroutine rather than the context.
+func lookup(ctx context.Context) (r Recorder, noCtx bool) {
+	if r := RecorderFrom(ctx); r != nil {
+		return r, false
+	}
+	r = goroutineRecorder()
+	return r, r != nil
+}
