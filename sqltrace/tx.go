@@ -8,9 +8,9 @@ import (
 // tx wraps a driver transaction. It lives inside its connection (one open
 // transaction per connection) so beginning one allocates nothing.
 type tx struct {
-	c   *conn
-	raw driver.Tx
-	id  uint64
+	c     *conn
+	raw   driver.Tx
+	id    uint64
 	rec   Recorder // where the begin was recorded
 	noCtx bool     // rec came from the goroutine, not the begin's context
 }
