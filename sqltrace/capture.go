@@ -26,10 +26,37 @@ type Captured struct {
 //		t.Errorf("ListPosts ran %d queries, want 1:\n%s", got.Count(), got)
 //	}
 //
-// Operations run by a database opened without sqltrace are not seen.
+// Operations run by a database opened without sqltrace are not seen. A
+// Capture taken where operations are already recorded (inside a request
+// the toolbar observes, whether through ctx or the goroutine; see
+// [Follow]) records into both.
 func Capture(ctx context.Context) (context.Context, *Captured) {
 	c := &Captured{}
-	return WithRecorder(ctx, c), c
+	parent := RecorderFrom(ctx)
+	if parent == nil && follows.active.Load() != 0 {
+		parent = followedRecorder()
+	}
+	if parent == nil {
+		return WithRecorder(ctx, c), c
+	}
+	return WithRecorder(ctx, tee{c, parent}), c
+}
+
+// tee records into a Capture and into the recorder that was there before
+// it. Rows tracking goes to the one that tracks.
+type tee struct {
+	capture *Captured
+	parent  Recorder
+}
+
+func (t tee) Record(e Event) {
+	t.capture.Record(e)
+	t.parent.Record(e)
+}
+
+func (t tee) tracker() RowsTracker {
+	rt, _ := t.parent.(RowsTracker)
+	return rt
 }
 
 // Record implements [Recorder].

@@ -73,6 +73,11 @@ type Event struct {
 	// [Follow]). Passing the request's context (QueryContext(r.Context(),
 	// ...)) ties an operation to its request whatever goroutine runs it.
 	NoContext bool
+	// Unclosed reports a query whose rows were still open when its
+	// recorder stopped collecting (see [RowsTracker]): the app never closed
+	// them, and a connection is held until they are. Rows and Duration are
+	// as of when the rows were opened; Caller is the line that opened them.
+	Unclosed bool
 
 	// pcs holds the program counters of the call stack from the first frame
 	// outside database/sql, sqlx and sqltrace upward; nil when callers are

@@ -125,12 +125,21 @@ func goroutineRecorder() Recorder {
 	if follows.active.Load() == 0 {
 		return nil
 	}
+	if r := followedRecorder(); r != nil {
+		return r
+	}
+	return orphanRecorder()
+}
+
+// followedRecorder returns the recorder of the Follow that covers the
+// calling goroutine, or nil.
+func followedRecorder() Recorder {
 	if p := getProfLabel(); p != nil {
 		if f, ok := follows.byPtr.Load(p); ok {
 			return f.(*followed).rec
 		}
 	}
-	return orphanRecorder()
+	return nil
 }
 
 // orphanRecorder fans an operation out to the orphan recorders of the

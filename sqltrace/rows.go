@@ -21,6 +21,8 @@ type rows struct {
 	rec    Recorder
 	ev     Event
 	closed bool
+	rt     RowsTracker // rec's, when it tracks open rows
+	token  int
 }
 
 func (r *rows) unwrapRows() driver.Rows { return r.raw }
@@ -60,8 +62,43 @@ func (r *rows) Close() error {
 		// query's context ends; the reason is the context's.
 		r.ev.Err = r.ctx.Err()
 	}
+	if r.rt != nil && !r.rt.RowsClosed(r.token) {
+		// The tracker has already recorded these rows as never closed.
+		if t, ok := r.rec.(tee); ok {
+			t.capture.Record(r.ev)
+		}
+		return err
+	}
 	r.rec.Record(r.ev)
 	return err
+}
+
+// RowsTracker is an optional interface of a [Recorder] that wants to know
+// of rows that are open, so that rows an app never closes are not lost: a
+// query is otherwise recorded only when its rows are closed. The toolbar
+// uses it to put rows still open when a request ends into the request's
+// record, marked [Event.Unclosed].
+type RowsTracker interface {
+	// RowsOpened is called when a query has returned its rows, before
+	// any is read, with the query's event as known then. It returns a
+	// token for RowsClosed.
+	RowsOpened(Event) (token int)
+	// RowsClosed is called when those rows are closed, before their
+	// event is recorded. It returns false when the recorder has already
+	// recorded the query (as unclosed); the event is then not recorded
+	// again.
+	RowsClosed(token int) bool
+}
+
+// trackerOf returns rec's RowsTracker, if it has one.
+func trackerOf(rec Recorder) RowsTracker {
+	switch r := rec.(type) {
+	case RowsTracker:
+		return r
+	case tee:
+		return r.tracker()
+	}
+	return nil
 }
 
 // The optional interfaces of driver.Rows, each without the methods of
@@ -91,5 +128,9 @@ type (
 
 // wrapRows returns rows that record e into rec when closed.
 func wrapRows(ctx context.Context, raw driver.Rows, rec Recorder, e Event) driver.Rows {
-	return newRows(raw, rows{raw: raw, ctx: ctx, rec: rec, ev: e})
+	r := rows{raw: raw, ctx: ctx, rec: rec, ev: e, rt: trackerOf(rec)}
+	if r.rt != nil {
+		r.token = r.rt.RowsOpened(e)
+	}
+	return newRows(raw, r)
 }

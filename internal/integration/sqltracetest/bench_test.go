@@ -17,7 +17,10 @@ var discard = sqltrace.RecorderFunc(func(sqltrace.Event) {})
 
 // benchQueries runs one query reading its rows per iteration, on the raw
 // driver and through the wrapper: without a recorder, with one, and with
-// one plus caller capture. Compare with benchstat -col /path.
+// one plus caller capture; and without a recorder in the context while a
+// request is followed elsewhere (the lookup's cost) and on a followed
+// goroutine (attributed by goroutine, with its caller). Compare with
+// benchstat -col /path.
 func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option) *sql.DB, raw *sql.DB, query string, args ...any) {
 	cases := []struct {
 		name string
@@ -29,7 +32,25 @@ func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option)
 		{"path=recorded", open(b, sqltrace.WithoutCallers()), sqltrace.WithRecorder(context.Background(), discard)},
 		{"path=recorded+caller", open(b), sqltrace.WithRecorder(context.Background(), discard)},
 	}
+	cases = append(cases, struct {
+		name string
+		db   *sql.DB
+		ctx  context.Context
+	}{"path=nocontext+followed-elsewhere", open(b), context.Background()})
 	for _, c := range cases {
+		if c.name == "path=nocontext+followed-elsewhere" {
+			// A request followed on another goroutine: this one is not its.
+			started, end, ended := make(chan struct{}), make(chan struct{}), make(chan struct{})
+			go func() {
+				_, stop := sqltrace.Follow(context.Background(), "elsewhere", discard, nil)
+				close(started)
+				<-end
+				stop()
+				close(ended)
+			}()
+			<-started
+			defer func() { close(end); <-ended }()
+		}
 		b.Run(c.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
@@ -45,6 +66,23 @@ func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option)
 			}
 		})
 	}
+	b.Run("path=nocontext+followed", func(b *testing.B) {
+		db := open(b)
+		_, stop := sqltrace.Follow(context.Background(), "here", discard, nil)
+		defer stop()
+		b.ReportAllocs()
+		for b.Loop() {
+			rows, err := db.Query(query, args...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for rows.Next() {
+			}
+			if err := rows.Close(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
 
 func BenchmarkQuery(b *testing.B) {

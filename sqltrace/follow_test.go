@@ -1,0 +1,209 @@
+package sqltrace_test
+
+import (
+	"context"
+	"runtime/pprof"
+	"sync"
+	"testing"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+func TestFollowAttributesQueriesWithoutAContextByGoroutine(t *testing.T) {
+	db, _ := openFake(t, "full")
+	req, orphans := &sqltrace.Captured{}, &sqltrace.Captured{}
+
+	ready, release := make(chan struct{}), make(chan struct{})
+	go func() { // a worker started before the request: not the request's
+		<-ready
+		if _, err := db.Exec("UPDATE worker"); err != nil {
+			t.Error(err)
+		}
+		close(release)
+	}()
+
+	func() {
+		_, stop := sqltrace.Follow(context.Background(), "req-1", req, orphans)
+		defer stop()
+		if _, err := db.Exec("UPDATE handler"); err != nil { // on the handler goroutine
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() { // started from it, and one level further
+			defer wg.Done()
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				rows, err := db.Query("SELECT grandchild")
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				rows.Close()
+			}()
+			<-done
+		}()
+		wg.Wait()
+		close(ready)
+		<-release
+	}()
+
+	if _, err := db.Exec("UPDATE after"); err != nil { // no Follow is active: nobody records it
+		t.Fatal(err)
+	}
+
+	got := req.Events()
+	if len(got) != 2 || got[0].SQL != "UPDATE handler" || got[1].SQL != "SELECT grandchild" {
+		t.Fatalf("the request recorded %v, want the handler's exec and the grandchild's query", sqls(got))
+	}
+	for _, e := range got {
+		if !e.NoContext {
+			t.Errorf("%s: NoContext is false for a query attributed by goroutine", e.SQL)
+		}
+	}
+	if o := orphans.Events(); len(o) != 1 || o[0].SQL != "UPDATE worker" || !o[0].NoContext {
+		t.Errorf("orphans recorded %v, want only the worker's exec, marked NoContext", sqls(o))
+	}
+}
+
+func TestFollowRestoresTheGoroutinesLabelsAndKeepsTheAppsOwn(t *testing.T) {
+	db, _ := openFake(t, "full")
+	rec := &sqltrace.Captured{}
+	appCtx := pprof.WithLabels(context.Background(), pprof.Labels("app", "yes"))
+	pprof.SetGoroutineLabels(appCtx)
+	defer pprof.SetGoroutineLabels(context.Background())
+
+	ctx, stop := sqltrace.Follow(appCtx, "req-2", rec, nil)
+	if v, _ := pprof.Label(ctx, "app"); v != "yes" {
+		t.Errorf("the app's label is %q inside Follow, want yes", v)
+	}
+	if v, _ := pprof.Label(ctx, sqltrace.FollowLabel); v != "req-2" {
+		t.Errorf("the follow label is %q, want req-2", v)
+	}
+	stop()
+	stop() // a second stop does nothing
+	if _, err := db.Exec("UPDATE after stop"); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rec.Events()); n != 0 {
+		t.Errorf("%d events recorded after stop, want 0", n)
+	}
+}
+
+func TestContextRecorderWinsOverTheGoroutine(t *testing.T) {
+	db, _ := openFake(t, "full")
+	followed, explicit := &sqltrace.Captured{}, &sqltrace.Captured{}
+	_, stop := sqltrace.Follow(context.Background(), "req-3", followed, nil)
+	defer stop()
+	if _, err := db.ExecContext(sqltrace.WithRecorder(context.Background(), explicit), "UPDATE x"); err != nil {
+		t.Fatal(err)
+	}
+	if len(followed.Events()) != 0 || len(explicit.Events()) != 1 || explicit.Events()[0].NoContext {
+		t.Errorf("followed %v, explicit %v: the context's recorder must win, without NoContext", sqls(followed.Events()), sqls(explicit.Events()))
+	}
+}
+
+func TestACaptureInsideARecordedRequestRecordsIntoBoth(t *testing.T) {
+	db, _ := openFake(t, "full")
+	for _, c := range []struct {
+		name string
+		ctx  func(req sqltrace.Recorder) (context.Context, func())
+	}{
+		{"through the context", func(req sqltrace.Recorder) (context.Context, func()) {
+			return sqltrace.WithRecorder(context.Background(), req), func() {}
+		}},
+		{"through the goroutine", func(req sqltrace.Recorder) (context.Context, func()) {
+			_, stop := sqltrace.Follow(context.Background(), "req-4", req, nil)
+			return context.Background(), stop
+		}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			req := &sqltrace.Captured{}
+			ctx, stop := c.ctx(req)
+			defer stop()
+			ctx, got := sqltrace.Capture(ctx)
+			if _, err := db.ExecContext(ctx, "UPDATE both"); err != nil {
+				t.Fatal(err)
+			}
+			if got.Count() != 1 || req.Count() != 1 {
+				t.Errorf("capture has %d, request %d; want the exec in both", got.Count(), req.Count())
+			}
+		})
+	}
+}
+
+// tracker is a recorder that tracks open rows the way the toolbar does.
+type tracker struct {
+	sqltrace.Captured
+	mu       sync.Mutex
+	open     map[int]sqltrace.Event
+	next     int
+	reported map[int]bool
+}
+
+func (tr *tracker) RowsOpened(e sqltrace.Event) int {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	tr.next++
+	tr.open[tr.next] = e
+	return tr.next
+}
+
+func (tr *tracker) RowsClosed(token int) bool {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	delete(tr.open, token)
+	return !tr.reported[token]
+}
+
+// flush records the rows still open as unclosed.
+func (tr *tracker) flush() {
+	tr.mu.Lock()
+	defer tr.mu.Unlock()
+	for tok, e := range tr.open {
+		e.Unclosed = true
+		tr.Captured.Record(e)
+		tr.reported[tok] = true
+	}
+}
+
+func TestRowsTrackerSeesRowsThatAreNeverClosed(t *testing.T) {
+	db, _ := openFake(t, "full")
+	tr := &tracker{open: map[int]sqltrace.Event{}, reported: map[int]bool{}}
+	ctx, got := sqltrace.Capture(sqltrace.WithRecorder(context.Background(), tr))
+
+	closed, err := db.QueryContext(ctx, "SELECT closed")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed.Close()
+	leaked, err := db.QueryContext(ctx, "SELECT leaked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr.flush() // the request ends with the rows open
+
+	ev := tr.Events()
+	if len(ev) != 2 || ev[0].SQL != "SELECT closed" || ev[0].Unclosed || ev[1].SQL != "SELECT leaked" || !ev[1].Unclosed {
+		t.Fatalf("tracker recorded %v, want the closed query, then the leaked one marked Unclosed", sqls(ev))
+	}
+	if f := ev[1].Caller(); f.Line == 0 {
+		t.Error("the unclosed query has no caller")
+	}
+	leaked.Close() // closed at last: not recorded twice, but the Capture gets it
+	if n := len(tr.Events()); n != 2 {
+		t.Errorf("the tracker has %d events after the late close, want 2", n)
+	}
+	if n := got.Count(); n != 2 {
+		t.Errorf("the capture has %d queries, want 2", n)
+	}
+}
+
+func sqls(events []sqltrace.Event) []string {
+	out := make([]string, len(events))
+	for i, e := range events {
+		out[i] = e.SQL
+	}
+	return out
+}
