@@ -3,7 +3,9 @@ package panels
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
@@ -111,7 +113,73 @@ func Analyze(r *Record, t Thresholds) []Alert {
 		alerts = append(alerts, Alert{Kind: AlertQueriesCapped, Severity: Info,
 			Message: fmt.Sprintf("%d more queries were not kept (the per-request cap)", r.QueriesDropped)})
 	}
+	return append(alerts, contextAlerts(r)...)
+}
+
+// contextAlerts are about where the toolbar found a request's queries:
+// without its context, never closed, or on goroutines it did not start.
+func contextAlerts(r *Record) []Alert {
+	var alerts []Alert
+	var noCtx, unclosed []int
+	for i := range r.Queries {
+		if r.Queries[i].Unclosed {
+			unclosed = append(unclosed, i)
+		}
+		if r.Queries[i].NoContext && !r.Outside {
+			noCtx = append(noCtx, i)
+		}
+	}
+	if r.Outside {
+		alerts = append(alerts, Alert{Kind: AlertOutside, Severity: Info,
+			Message: "Database work outside any observed request: queries run without a request's context, on goroutines no request started (a worker pool started at boot, a goroutine that outlived its request), while an observed request ran. If they are a request's work, pass it r.Context() (db.QueryContext(ctx, ...)) so they are recorded on it."})
+	}
+	if len(noCtx) > 0 {
+		alerts = append(alerts, Alert{Kind: AlertNoContext, Severity: Info, Queries: noCtx,
+			Message: fmt.Sprintf("%d queries ran without the request's context (%s); they were tied to this request by the goroutine that ran them. Pass r.Context() (db.QueryContext(ctx, ...)) so cancellation and timeouts reach them and any goroutine's queries are recorded.", len(noCtx), callers(r.Queries, noCtx))})
+	}
+	for _, i := range unclosed {
+		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int{i},
+			Message: fmt.Sprintf("Rows never closed: the query at %s still held its rows (and its connection) when the request ended. Close them (defer rows.Close() right after the error check).", where(&r.Queries[i]))})
+	}
+	if r.UnattributedCount > 0 {
+		idx := make([]int, len(r.Unattributed))
+		for i := range idx {
+			idx[i] = i
+		}
+		alerts = append(alerts, Alert{Kind: AlertUnattributed, Severity: Warning,
+			Message: fmt.Sprintf("%d queries ran while this request ran, without its context, on goroutines it did not start (%s); the toolbar cannot tell whose they are, so they are in the entry for work outside any request. If this request caused them (a worker pool doing its work), pass it r.Context() with the job.", r.UnattributedCount, callers(r.Unattributed, idx))})
+	}
 	return alerts
+}
+
+// callers lists the distinct callers of some events as file:line, most
+// frequent first, at most five.
+func callers(events []sqltrace.Event, idx []int) string {
+	count := map[string]int{}
+	var order []string
+	for _, i := range idx {
+		w := where(&events[i])
+		if count[w] == 0 {
+			order = append(order, w)
+		}
+		count[w]++
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return count[b] - count[a] })
+	var b strings.Builder
+	for i, w := range order {
+		if i == 5 {
+			fmt.Fprintf(&b, ", and %d more", len(order)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(w)
+		if n := count[w]; n > 1 {
+			fmt.Fprintf(&b, " ×%d", n)
+		}
+	}
+	return b.String()
 }
 
 // exactKeyer builds keys that are equal for queries with the same SQL and

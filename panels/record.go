@@ -36,6 +36,20 @@ type Record struct {
 	// Late counts events that arrived after the request had finished, from
 	// goroutines that outlived it.
 	Late int
+	// Unattributed are database operations that ran while the request
+	// did, without its context, on goroutines it did not start (a worker
+	// pool started at boot): they may be the request's work, but nothing
+	// ties them to it with certainty. At most a few are kept, for their
+	// callers; UnattributedCount counts them all. They are kept in full in
+	// the history's entry for work outside any request.
+	Unattributed      []sqltrace.Event
+	UnattributedCount int
+	// UnattributedTime is how much of the request's time those operations
+	// took (the part after it began).
+	UnattributedTime time.Duration
+	// Outside marks the history's entry for work outside any request; it
+	// has no request or response.
+	Outside bool
 	// Panic is the value of a panic the handler raised, formatted.
 	Panic string
 
@@ -134,6 +148,10 @@ const (
 	AlertQueryErrors    AlertKind = "query_error"
 	AlertTooManyQueries AlertKind = "too_many_queries"
 	AlertQueriesCapped  AlertKind = "queries_dropped"
+	AlertNoContext      AlertKind = "queries_without_context"
+	AlertUnattributed   AlertKind = "unattributed_queries"
+	AlertUnclosedRows   AlertKind = "rows_not_closed"
+	AlertOutside        AlertKind = "outside_any_request"
 )
 
 // Severity orders alerts.

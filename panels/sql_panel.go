@@ -179,6 +179,7 @@ type queryRow struct {
 	Similar, SimilarN,
 	Duplicate, DuplicateN int // -1 and 0 when the query is alone
 	NPlusOne, Slow bool
+	NoContext      bool   // run without the request's context, tied by its goroutine
 	Class          string // of the row: its similar group's colour and its state
 	Tokens         []SQLToken
 	Args           []string
@@ -228,8 +229,9 @@ func newSQLView(r *Record) *sqlView {
 			N: i + 1, Event: e,
 			Similar: int(st.similar[i]), SimilarN: int(st.similarN[i]),
 			Duplicate: int(st.duplicate[i]), DuplicateN: int(st.dupN[i]),
-			DurMS: msValue(e.Duration),
-			Start: offset(r.Start, e.Start),
+			DurMS:     msValue(e.Duration),
+			Start:     offset(r.Start, e.Start),
+			NoContext: e.NoContext && !r.Outside,
 		}
 		switch e.Kind {
 		case sqltrace.KindBegin, sqltrace.KindCommit, sqltrace.KindRollback:

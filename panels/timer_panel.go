@@ -73,6 +73,10 @@ const svgWidth = 1000
 // timerView is the Timer panel, computed.
 type timerView struct {
 	Total, SQL, Cache, Spans, App time.Duration
+	// Unattributed is the time of queries that ran meanwhile on goroutines
+	// the request did not start: not the app's own code, maybe not even
+	// the request's.
+	Unattributed time.Duration
 	// Parts of the breakdown bar, in viewBox units.
 	Bar   []barPart
 	Items []waterfallItem
@@ -99,11 +103,11 @@ type waterfallItem struct {
 }
 
 func newTimerView(r *Record) *timerView {
-	v := &timerView{Total: r.Duration, SQL: sqlTime(r), Cache: cacheTime(r), Late: r.Late}
+	v := &timerView{Total: r.Duration, SQL: sqlTime(r), Cache: cacheTime(r), Late: r.Late, Unattributed: r.UnattributedTime}
 	for i := range r.Spans {
 		v.Spans += r.Spans[i].Duration
 	}
-	v.App = max(v.Total-v.SQL-v.Cache, 0)
+	v.App = max(v.Total-v.SQL-v.Cache-v.Unattributed, 0)
 
 	n := len(r.Queries) + len(r.Cache) + len(r.Spans)
 	items := make([]waterfallItem, 0, n)
@@ -155,12 +159,12 @@ func newTimerView(r *Record) *timerView {
 	// The breakdown bar: SQL, cache and app code side by side. Queries run
 	// in parallel can add up to more than the request; then the parts are
 	// scaled to their sum.
-	whole := max(v.Total, v.SQL+v.Cache, time.Microsecond)
+	whole := max(v.Total, v.SQL+v.Cache+v.Unattributed, time.Microsecond)
 	var x time.Duration
 	for _, p := range []struct {
 		class, label string
 		d            time.Duration
-	}{{"dt-wf-sql", "SQL", v.SQL}, {"dt-wf-cache", "Cache", v.Cache}, {"dt-wf-app", "App code", v.App}} {
+	}{{"dt-wf-sql", "SQL", v.SQL}, {"dt-wf-cache", "Cache", v.Cache}, {"dt-wf-unattributed", "SQL not tied to this request", v.Unattributed}, {"dt-wf-app", "App code", v.App}} {
 		if p.d <= 0 {
 			continue
 		}

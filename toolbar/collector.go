@@ -19,6 +19,13 @@ type collector struct {
 	maxQ     int
 	maxCache int
 	redact   *redactor
+
+	// Rows opened and not yet closed, by token (sqltrace.RowsTracker); a
+	// free slot has Kind 0. Those still open when the request ends join
+	// the record, marked Unclosed.
+	open     []sqltrace.Event
+	free     []int
+	reported map[int]bool // tokens recorded as unclosed at the end
 }
 
 type collectorKey struct{}
@@ -33,6 +40,70 @@ func (c *collector) Record(e sqltrace.Event) {
 	c.redact.args(e.Args)
 	keep(c, &c.rec.Queries, &c.rec.QueriesDropped, c.maxQ, e)
 }
+
+// RowsOpened implements sqltrace.RowsTracker.
+func (c *collector) RowsOpened(e sqltrace.Event) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done {
+		return -1
+	}
+	if n := len(c.free); n > 0 {
+		tok := c.free[n-1]
+		c.free = c.free[:n-1]
+		c.open[tok] = e
+		return tok
+	}
+	c.open = append(c.open, e)
+	return len(c.open) - 1
+}
+
+// RowsClosed implements sqltrace.RowsTracker.
+func (c *collector) RowsClosed(tok int) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if tok < 0 {
+		return true
+	}
+	if c.reported[tok] {
+		delete(c.reported, tok)
+		return false
+	}
+	if !c.done {
+		c.open[tok] = sqltrace.Event{}
+		c.free = append(c.free, tok)
+	}
+	return true
+}
+
+// unattributed notes an operation that ran while this request did, on a
+// goroutine that is not the request's and without its context.
+func (c *collector) unattributed(e sqltrace.Event) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done {
+		return
+	}
+	c.rec.UnattributedCount++
+	if end := e.Start.Add(e.Duration); end.After(c.rec.Start) {
+		c.rec.UnattributedTime += end.Sub(maxTime(e.Start, c.rec.Start))
+	}
+	if len(c.rec.Unattributed) < maxUnattributedKept {
+		c.rec.Unattributed = append(c.rec.Unattributed, e)
+	}
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// maxUnattributedKept is how many of the unattributed operations that
+// overlapped a request its record keeps (they are all in the outside
+// entry); enough to name their callers.
+const maxUnattributedKept = 20
 
 func (c *collector) recordCache(e panels.CacheEvent) {
 	keep(c, &c.rec.Cache, &c.rec.CacheDropped, c.maxCache, e)
@@ -71,9 +142,27 @@ func (c *collector) totals() (sqlTime, cacheTime time.Duration) {
 	return sqlTime, cacheTime
 }
 
-// finish stops collecting; later events are counted as late.
+// finish stops collecting; later events are counted as late. Rows still
+// open join the record as unclosed queries.
 func (c *collector) finish() {
 	c.mu.Lock()
+	defer c.mu.Unlock()
+	for tok, e := range c.open {
+		if e.Kind == 0 {
+			continue
+		}
+		if c.reported == nil {
+			c.reported = map[int]bool{}
+		}
+		c.reported[tok] = true
+		e.Unclosed = true
+		c.redact.args(e.Args)
+		if len(c.rec.Queries) >= c.maxQ {
+			c.rec.QueriesDropped++
+		} else {
+			c.rec.Queries = append(c.rec.Queries, e)
+		}
+	}
+	c.open, c.free = nil, nil
 	c.done = true
-	c.mu.Unlock()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
 	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // router serves the toolbar's own URLs under the prefix. Only allowed
@@ -59,11 +60,27 @@ func (tb *Toolbar) pageData() panels.PageData {
 }
 
 func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {
-	writeHTML(w, r, http.StatusOK, panels.HistoryPage(tb.pageData(), tb.store.List()))
+	writeHTML(w, r, http.StatusOK, panels.HistoryPage(tb.pageData(), tb.history()))
+}
+
+// history is the kept records, newest first, after the entry for work
+// outside any request when there is some.
+func (tb *Toolbar) history() []*panels.Record {
+	recs := tb.store.List()
+	if out, ok := tb.outside.record(tb.cfg.Thresholds); ok {
+		recs = append([]*panels.Record{out}, recs...)
+	}
+	return recs
 }
 
 func (tb *Toolbar) record(w http.ResponseWriter, r *http.Request) (*panels.Record, bool) {
-	rec, ok := tb.store.Get(chi.URLParam(r, "id"))
+	id := chi.URLParam(r, "id")
+	if id == OutsideID {
+		if rec, ok := tb.outside.record(tb.cfg.Thresholds); ok {
+			return rec, true
+		}
+	}
+	rec, ok := tb.store.Get(id)
 	if !ok {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "no request with this id in the history"})
 	}
@@ -125,7 +142,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 func (tb *Toolbar) apiList(w http.ResponseWriter, r *http.Request) {
-	recs := tb.store.List()
+	recs := tb.history()
 	out := make([]apiSummary, len(recs))
 	for i, rec := range recs {
 		out[i] = summaryOf(rec)
@@ -172,6 +189,12 @@ type apiRecord struct {
 	Spans          []apiSpan           `json:"spans"`
 	CacheDropped   int                 `json:"cache_dropped"`
 	Late           int                 `json:"late_events"`
+	// Unattributed are queries that ran while the request did, on
+	// goroutines it did not start, without its context (a few of them;
+	// UnattributedCount counts all).
+	Unattributed      []apiQuery `json:"unattributed_queries,omitempty"`
+	UnattributedCount int        `json:"unattributed_count,omitempty"`
+	Outside           bool       `json:"outside,omitempty"`
 	Panic          string              `json:"panic,omitempty"`
 	AlertList      []apiAlert          `json:"alerts"`
 }
@@ -204,6 +227,11 @@ type apiQuery struct {
 	Conn          uint64    `json:"conn"`
 	Fingerprint   string    `json:"fingerprint"`
 	Caller        apiCaller `json:"caller"`
+	// NoContext: run without the request's context, tied to the request
+	// by its goroutine (the fix: pass r.Context()).
+	NoContext bool `json:"no_context,omitempty"`
+	// Unclosed: its rows were never closed while the request ran.
+	Unclosed bool `json:"unclosed,omitempty"`
 }
 
 type apiCache struct {
@@ -273,24 +301,14 @@ func detailOf(rec *panels.Record) apiRecord {
 		AlertList: make([]apiAlert, len(rec.Alerts)),
 	}
 	for i := range rec.Queries {
-		e := &rec.Queries[i]
-		f := e.Caller()
-		q := apiQuery{
-			Kind: e.Kind.String(), SQL: e.SQL, ArgsTruncated: e.ArgsTruncated,
-			StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
-			Tx: e.TxID, Conn: e.ConnID, Fingerprint: panels.Fingerprint(e.SQL),
-			Caller: apiCaller{File: f.File, Line: f.Line, Function: f.Function},
-			Args:   make([]string, len(e.Args)),
-		}
-		for j, a := range e.Args {
-			q.Args[j] = formatArg(a)
-		}
-		if e.Err != nil {
-			q.Error = e.Err.Error()
-		}
+		q := queryOf(rec, &rec.Queries[i])
 		out.SQLMS += q.DurationMS
 		out.QueryList[i] = q
 	}
+	for i := range rec.Unattributed {
+		out.Unattributed = append(out.Unattributed, queryOf(rec, &rec.Unattributed[i]))
+	}
+	out.UnattributedCount, out.Outside = rec.UnattributedCount, rec.Outside
 	for i := range rec.Cache {
 		e := &rec.Cache[i]
 		f := e.Caller()
@@ -316,6 +334,25 @@ func detailOf(rec *panels.Record) apiRecord {
 		out.AlertList[i] = apiAlert{Kind: string(a.Kind), Message: a.Message, Severity: a.Severity.String(), Queries: a.Queries}
 	}
 	return out
+}
+
+func queryOf(rec *panels.Record, e *sqltrace.Event) apiQuery {
+	f := e.Caller()
+	q := apiQuery{
+		Kind: e.Kind.String(), SQL: e.SQL, ArgsTruncated: e.ArgsTruncated,
+		StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
+		Tx: e.TxID, Conn: e.ConnID, Fingerprint: panels.Fingerprint(e.SQL),
+		Caller:    apiCaller{File: f.File, Line: f.Line, Function: f.Function},
+		Args:      make([]string, len(e.Args)),
+		NoContext: e.NoContext && !rec.Outside, Unclosed: e.Unclosed,
+	}
+	for j, a := range e.Args {
+		q.Args[j] = formatArg(a)
+	}
+	if e.Err != nil {
+		q.Error = e.Err.Error()
+	}
+	return q
 }
 
 // formatArg shows a SQL argument as text for the JSON API, where a

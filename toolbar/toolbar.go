@@ -51,6 +51,9 @@ type Toolbar struct {
 	routes http.Handler
 	panels []panels.Panel
 	log    *slog.Logger
+	// outside holds the database work that ran while observed requests
+	// did but belongs to none of them.
+	outside *outside
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
@@ -88,13 +91,15 @@ func New(cfg Config) (*Toolbar, error) {
 	if err != nil {
 		return nil, err
 	}
+	redact := newRedactor(cfg.RedactNames)
 	tb := &Toolbar{
-		cfg:    cfg,
-		allow:  allow,
-		store:  newMemoryStore(cfg.HistorySize),
-		redact: newRedactor(cfg.RedactNames),
-		panels: panels.Default(),
-		log:    cfg.Logger,
+		cfg:     cfg,
+		allow:   allow,
+		store:   newMemoryStore(cfg.HistorySize),
+		redact:  redact,
+		panels:  panels.Default(),
+		log:     cfg.Logger,
+		outside: newOutside(cfg.MaxQueries, redact),
 	}
 	tb.routes = tb.router()
 	return tb, nil
@@ -147,6 +152,20 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	rec := &panels.Record{ID: uuid.NewString(), Start: time.Now()}
 	col := &collector{rec: rec, maxQ: tb.cfg.MaxQueries, maxCache: tb.cfg.MaxCacheEvents, redact: tb.redact}
 	ctx := context.WithValue(sqltrace.WithRecorder(r.Context(), col), collectorKey{}, col)
+	// Queries run without the request's context on this goroutine, or on
+	// one it starts, are recorded here too; others that run meanwhile go
+	// to the outside entry and are noted on the record.
+	tb.outside.begin(col)
+	ctx, unfollow := sqltrace.Follow(ctx, rec.ID, col, tb.outside)
+	following := true
+	stopFollowing := func() {
+		if following {
+			following = false
+			unfollow()
+			tb.outside.end(col)
+		}
+	}
+	defer stopFollowing()
 	r = r.WithContext(ctx)
 	tb.safely("capturing the request", func() { rec.Request = tb.request(r) })
 
@@ -175,6 +194,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		// goes out untouched, the record says why, and the panic goes on
 		// to the app's own recovery as without the toolbar.
 		p := recover()
+		stopFollowing()
 		rw.Abort()
 		tb.safely("recording a panic", func() {
 			if p != nil {
@@ -189,6 +209,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	}()
 	next.ServeHTTP(rw, r)
 	handlerReturned = true
+	stopFollowing()
 	tb.safely("finishing the record", func() { tb.complete(r, rec, col) })
 	res := rw.Finish() // contains its own panics, serving the page untouched
 	tb.safely("keeping the record", func() { tb.keep(rec, res, w.Header()) })

@@ -1,0 +1,102 @@
+package toolbar
+
+import (
+	"sync"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// OutsideID is the history id of the entry that holds database work done
+// outside any observed request: queries without a request's context, on
+// goroutines no observed request started (a worker pool started at boot, a
+// goroutine that outlived its request), while an observed request ran.
+const OutsideID = "outside"
+
+// outside collects the operations sqltrace could not tie to a request
+// (sqltrace.Follow's orphans), keeping the newest ones, and tells every
+// request in flight that one ran while it did.
+type outside struct {
+	mu       sync.Mutex
+	events   []sqltrace.Event // a ring of the newest, at most max
+	next     int              // where the next event goes once full
+	total    int
+	max      int
+	redact   *redactor
+	inflight map[*collector]struct{}
+}
+
+func newOutside(max int, redact *redactor) *outside {
+	return &outside{max: max, redact: redact, inflight: map[*collector]struct{}{}}
+}
+
+// Record implements sqltrace.Recorder.
+func (o *outside) Record(e sqltrace.Event) {
+	o.redact.args(e.Args)
+	o.mu.Lock()
+	o.total++
+	if len(o.events) < o.max {
+		o.events = append(o.events, e)
+	} else {
+		o.events[o.next] = e
+		o.next = (o.next + 1) % o.max
+	}
+	cols := make([]*collector, 0, len(o.inflight))
+	for c := range o.inflight {
+		cols = append(cols, c)
+	}
+	o.mu.Unlock()
+	for _, c := range cols {
+		c.unattributed(e)
+	}
+}
+
+// begin and end bracket an observed request, so the operations that run
+// meanwhile are noted on its record.
+func (o *outside) begin(c *collector) {
+	o.mu.Lock()
+	o.inflight[c] = struct{}{}
+	o.mu.Unlock()
+}
+
+func (o *outside) end(c *collector) {
+	o.mu.Lock()
+	delete(o.inflight, c)
+	o.mu.Unlock()
+}
+
+// record returns the entry as a record of its own (a copy, analysed), or
+// false when nothing ran outside a request yet.
+func (o *outside) record(th panels.Thresholds) (*panels.Record, bool) {
+	o.mu.Lock()
+	if o.total == 0 {
+		o.mu.Unlock()
+		return nil, false
+	}
+	events := make([]sqltrace.Event, 0, len(o.events))
+	events = append(events, o.events[o.next:]...)
+	events = append(events, o.events[:o.next]...)
+	total := o.total
+	o.mu.Unlock()
+
+	first, last := events[0].Start, events[0].Start
+	for i := range events {
+		if events[i].Start.Before(first) {
+			first = events[i].Start
+		}
+		if end := events[i].Start.Add(events[i].Duration); end.After(last) {
+			last = end
+		}
+	}
+	rec := &panels.Record{
+		ID:             OutsideID,
+		Start:          first,
+		Duration:       last.Sub(first),
+		Request:        panels.Request{Path: "(outside any request)"},
+		Queries:        events,
+		QueriesDropped: total - len(events),
+		Outside:        true,
+	}
+	rec.Alerts = panels.Analyze(rec, th)
+	return rec, true
+}
