@@ -195,8 +195,8 @@ type apiRecord struct {
 	Unattributed      []apiQuery `json:"unattributed_queries,omitempty"`
 	UnattributedCount int        `json:"unattributed_count,omitempty"`
 	Outside           bool       `json:"outside,omitempty"`
-	Panic          string              `json:"panic,omitempty"`
-	AlertList      []apiAlert          `json:"alerts"`
+	Panic             string     `json:"panic,omitempty"`
+	AlertList         []apiAlert `json:"alerts"`
 }
 
 type apiResponse struct {
