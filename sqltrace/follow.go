@@ -45,6 +45,7 @@ type followed struct {
 var follows struct {
 	active atomic.Int32 // Follows not yet stopped: the only cost while zero
 	byPtr  sync.Map     // label pointer -> *followed
+	byName sync.Map     // the label's value -> *followed
 
 	mu      sync.Mutex
 	orphans atomic.Pointer[[]orphanSink] // distinct orphan recorders of active Follows
@@ -78,6 +79,7 @@ func Follow(ctx context.Context, name string, r Recorder, orphans Recorder) (con
 	ptr := getProfLabel()
 	f := &followed{rec: r, orphans: orphans}
 	follows.byPtr.Store(ptr, f)
+	follows.byName.Store(name, f)
 	if orphans != nil {
 		addOrphans(orphans, 1)
 	}
@@ -89,6 +91,7 @@ func Follow(ctx context.Context, name string, r Recorder, orphans Recorder) (con
 		}
 		follows.active.Add(-1)
 		follows.byPtr.Delete(ptr)
+		follows.byName.CompareAndDelete(name, f)
 		if orphans != nil {
 			addOrphans(orphans, -1)
 		}
@@ -134,12 +137,54 @@ func goroutineRecorder() Recorder {
 // followedRecorder returns the recorder of the Follow that covers the
 // calling goroutine, or nil.
 func followedRecorder() Recorder {
-	if p := getProfLabel(); p != nil {
-		if f, ok := follows.byPtr.Load(p); ok {
+	p := getProfLabel()
+	if p == nil {
+		return nil
+	}
+	if f, ok := follows.byPtr.Load(p); ok {
+		return f.(*followed).rec
+	}
+	// The app set labels of its own (pprof.Do) with a context derived from
+	// the followed one: the label set is new, but carries Follow's label.
+	if name, ok := followLabelOf(p); ok {
+		if f, ok := follows.byName.Load(name); ok {
 			return f.(*followed).rec
 		}
 	}
 	return nil
+}
+
+// labelSet is the layout of the label set the runtime keeps per goroutine:
+// runtime/pprof's labelMap, whose only field is internal/runtime/pprof/
+// label.Set, which the runtime itself reads to print labels in tracebacks.
+// labelsReadable checks the layout once with a label set of its own, so a
+// runtime that changed it only loses this fallback.
+type labelSet struct {
+	list []struct{ key, value string }
+}
+
+var labelsReadable = sync.OnceValue(func() bool {
+	done := make(chan bool)
+	go func() { // a goroutine of its own, so no caller's labels change
+		pprof.SetGoroutineLabels(pprof.WithLabels(context.Background(), pprof.Labels(FollowLabel+".probe", "ok")))
+		p := getProfLabel()
+		ls := (*labelSet)(p)
+		done <- p != nil && len(ls.list) == 1 && ls.list[0].key == FollowLabel+".probe" && ls.list[0].value == "ok"
+	}()
+	return <-done
+})
+
+// followLabelOf returns the value of Follow's label in the label set p.
+func followLabelOf(p unsafe.Pointer) (string, bool) {
+	if !labelsReadable() {
+		return "", false
+	}
+	for _, l := range (*labelSet)(p).list {
+		if l.key == FollowLabel {
+			return l.value, true
+		}
+	}
+	return "", false
 }
 
 // orphanRecorder fans an operation out to the orphan recorders of the

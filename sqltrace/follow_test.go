@@ -91,6 +91,21 @@ func TestFollowRestoresTheGoroutinesLabelsAndKeepsTheAppsOwn(t *testing.T) {
 	}
 }
 
+func TestTheAppsOwnPprofDoKeepsTheGoroutineFollowed(t *testing.T) {
+	db, _ := openFake(t, "full")
+	rec := &sqltrace.Captured{}
+	ctx, stop := sqltrace.Follow(context.Background(), "req-5", rec, nil)
+	defer stop()
+	pprof.Do(ctx, pprof.Labels("handler", "feeds"), func(context.Context) {
+		if _, err := db.Exec("UPDATE inside pprof.Do"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if ev := rec.Events(); len(ev) != 1 || !ev[0].NoContext {
+		t.Errorf("recorded %v, want the exec run inside the app's pprof.Do", sqls(ev))
+	}
+}
+
 func TestContextRecorderWinsOverTheGoroutine(t *testing.T) {
 	db, _ := openFake(t, "full")
 	followed, explicit := &sqltrace.Captured{}, &sqltrace.Captured{}
