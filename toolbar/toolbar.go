@@ -173,15 +173,13 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	h := w.Header()
 	h.Set("X-Debug-Token", rec.ID)
 	h.Set("X-Debug-Token-Link", link)
-	var rw *respwriter.Writer
-	rw = respwriter.New(w, r, respwriter.Options{
+	rw := respwriter.New(w, r, respwriter.Options{
 		MaxBody:  tb.cfg.MaxBodyBytes,
 		OnHeader: func(h http.Header) { h.Add("Server-Timing", serverTiming(rec, col)) },
-		Snippet: func(h http.Header) []byte {
+		Snippet: func(p respwriter.Page) ([]byte, error) {
 			// The body is complete by now; the rest is known after Finish.
-			res := rw.Result()
-			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = res.Status, res.Size, res.ContentType
-			return tb.snippet(rec, h)
+			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType
+			return tb.snippet(rec, p.Header)
 		},
 	})
 
@@ -337,7 +335,7 @@ func formatMS(d time.Duration) string {
 
 // snippet renders what is inserted into an HTML page. The page may be in
 // any charset, so the snippet is ASCII: the JSON escapes everything else.
-func (tb *Toolbar) snippet(rec *panels.Record, h http.Header) []byte {
+func (tb *Toolbar) snippet(rec *panels.Record, h http.Header) ([]byte, error) {
 	page := struct {
 		Prefix string      `json:"prefix"`
 		Styles []string    `json:"styles"`
@@ -347,15 +345,15 @@ func (tb *Toolbar) snippet(rec *panels.Record, h http.Header) []byte {
 	if !page.Record.isASCII() {
 		raw, err := asciiJSON(page)
 		if err != nil {
-			panic(err) // contained by the response writer: the page is served untouched
+			return nil, err
 		}
 		data = raw
 	}
 	var b bytes.Buffer
 	if err := snippet(data, tb.assetURL("toolbar.js"), cspNonce(h)).Render(context.Background(), &b); err != nil {
-		panic(err)
+		return nil, err
 	}
-	return b.Bytes()
+	return b.Bytes(), nil
 }
 
 func (tb *Toolbar) assetURL(name string) string { return tb.cfg.Prefix + "static/" + assets.Path(name) }

@@ -44,11 +44,11 @@ type Options struct {
 	// larger body passes through untouched.
 	MaxBody int
 
-	// Snippet returns the markup to insert, given the response headers as
-	// they will be sent (after OnHeader), so it can read the CSP nonce. It is
-	// called at most once, only when injecting. A nil Snippet or an empty
-	// snippet injects nothing.
-	Snippet func(h http.Header) []byte
+	// Snippet returns the markup to insert into a page (see [Page]). It is
+	// called at most once, only when injecting. A nil Snippet, an empty
+	// snippet or an error injects nothing: the page is served as the app
+	// wrote it, and Result.NotInjected says why.
+	Snippet func(p Page) ([]byte, error)
 
 	// OnHeader is called once, right before the final headers are written to
 	// the inner writer, in every mode (not for 1xx, not when the connection
@@ -57,6 +57,21 @@ type Options struct {
 	// handler's WriteHeader are not sent, as with net/http: add late ones
 	// here.
 	OnHeader func(h http.Header)
+}
+
+// Page is what Snippet is given of the page it is to be inserted into:
+// everything about the response is known by then.
+type Page struct {
+	// Header is the response headers as they will be sent (after
+	// OnHeader), so the snippet can read the CSP and its nonces; the
+	// snippet may add to them (a CSP source of its own).
+	Header http.Header
+	// Body is the page as the browser will read it (a gzip body decoded),
+	// for what it declares in <meta> tags. Read it; do not keep it.
+	Body        []byte
+	Status      int
+	Size        int64 // body bytes the app wrote
+	ContentType string
 }
 
 // Result is how a response went.
@@ -90,7 +105,7 @@ const (
 type Writer struct {
 	rw       http.ResponseWriter
 	req      *http.Request
-	snippet  func(http.Header) []byte
+	snippet  func(Page) ([]byte, error)
 	onHeader func(http.Header)
 	max      int
 
@@ -513,20 +528,28 @@ func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 	if w.snippet == nil {
 		return nil, "empty snippet"
 	}
-	s := w.snippet(h)
+	gz := isGzip(h.Get("Content-Encoding"))
+	body := w.held.b
+	if gz {
+		switch err := gunzip(&w.plain, w.held.b, w.max); {
+		case err == errOverCap:
+			return nil, "body over cap"
+		case err != nil:
+			return nil, "undecodable gzip"
+		}
+		body = w.plain.b
+	}
+	s, err := w.snippet(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: h.Get("Content-Type")})
+	if err != nil {
+		return nil, "toolbar error: " + err.Error()
+	}
 	if len(s) == 0 {
 		return nil, "empty snippet"
 	}
-	if !isGzip(h.Get("Content-Encoding")) {
+	if !gz {
 		w.held.grow(len(s), 0) // so inject works in place
 		w.held.b = inject(w.held.b, s)
 		return w.held.b, ""
-	}
-	switch err := gunzip(&w.plain, w.held.b, w.max); {
-	case err == errOverCap:
-		return nil, "body over cap"
-	case err != nil:
-		return nil, "undecodable gzip"
 	}
 	w.plain.grow(len(s), 0)
 	w.plain.b = inject(w.plain.b, s)

@@ -60,7 +60,7 @@ func startServer(t *testing.T, next http.Handler, o respwriter.Options, inner fu
 	t.Helper()
 	s := &server{results: make(chan respwriter.Result, 1)}
 	if o.Snippet == nil {
-		o.Snippet = func(http.Header) []byte { return []byte(snippet) }
+		o.Snippet = func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil }
 	}
 	onHeader := o.OnHeader
 	o.OnHeader = func(h http.Header) {
@@ -444,7 +444,7 @@ func TestPassesThrough(t *testing.T) {
 				w.Header().Set("Content-Type", "text/html")
 				w.WriteHeader(http.StatusOK)
 			},
-			opts:   respwriter.Options{Snippet: func(http.Header) []byte { return nil }},
+			opts:   respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { return nil, nil }},
 			reason: "empty snippet",
 		},
 		{
@@ -851,7 +851,7 @@ func TestHijack(t *testing.T) {
 func TestHijackUnsupported(t *testing.T) {
 	rec := httptest.NewRecorder() // no Hijacker
 	w := respwriter.New(rec, httptest.NewRequest("GET", "/", nil), respwriter.Options{
-		Snippet: func(http.Header) []byte { return []byte(snippet) },
+		Snippet: func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil },
 	})
 	w.Header().Set("Content-Type", "text/html")
 	io.WriteString(w, "<body></body>")
@@ -1005,7 +1005,7 @@ func TestToolbarErrors(t *testing.T) {
 		name string
 		opts respwriter.Options
 	}{
-		{"a Snippet that panics", respwriter.Options{Snippet: func(http.Header) []byte { panic("snippet bug") }}},
+		{"a Snippet that panics", respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { panic("snippet bug") }}},
 		{"an OnHeader that panics", respwriter.Options{OnHeader: func(http.Header) { panic("hook bug") }}},
 	}
 	for _, tt := range tests {
@@ -1064,7 +1064,7 @@ func TestHeaderIsTheInnerMap(t *testing.T) {
 func TestPassThroughWritesDoNotAllocate(t *testing.T) {
 	inner := &discardWriter{h: http.Header{"Content-Type": {"application/json"}}}
 	w := respwriter.New(inner, httptest.NewRequest("GET", "/", nil), respwriter.Options{
-		Snippet: func(http.Header) []byte { return []byte(snippet) },
+		Snippet: func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil },
 	})
 	w.WriteHeader(http.StatusOK)
 	p := []byte(`{"a":1}`)
@@ -1092,7 +1092,7 @@ func TestHijackAfterWrites(t *testing.T) {
 	defer c2.Close()
 	rec := &hijackRecorder{ResponseRecorder: httptest.NewRecorder(), conn: c1}
 	w := respwriter.New(rec, httptest.NewRequest("GET", "/", nil), respwriter.Options{
-		Snippet: func(http.Header) []byte { return []byte(snippet) },
+		Snippet: func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil },
 	})
 	w.Header().Set("Content-Type", "text/html")
 	io.WriteString(w, "<body>held")
@@ -1158,7 +1158,7 @@ func TestFragmentRequestsAreNotInjected(t *testing.T) {
 			r := httptest.NewRequest("GET", "/", nil)
 			r.Header.Set(c.header, c.value)
 			rec := httptest.NewRecorder()
-			w := respwriter.New(rec, r, respwriter.Options{Snippet: func(http.Header) []byte { return []byte("<x>") }})
+			w := respwriter.New(rec, r, respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { return []byte("<x>"), nil }})
 			w.Header().Set("Content-Type", "text/html")
 			w.Write([]byte("<p>fragment</p>"))
 			res := w.Finish()
@@ -1171,7 +1171,7 @@ func TestFragmentRequestsAreNotInjected(t *testing.T) {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("Sec-Fetch-Dest", "document")
 		rec := httptest.NewRecorder()
-		w := respwriter.New(rec, r, respwriter.Options{Snippet: func(http.Header) []byte { return []byte("<x>") }})
+		w := respwriter.New(rec, r, respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { return []byte("<x>"), nil }})
 		w.Header().Set("Content-Type", "text/html")
 		w.Write([]byte("<p>page</p>"))
 		if res := w.Finish(); !res.Injected {
