@@ -8,7 +8,7 @@ import (
 // Kind says which database operation an [Event] records.
 type Kind uint8
 
-// The kinds of operation the wrapper records.
+// The kinds of operation an [Event] records.
 const (
 	KindQuery    Kind = iota + 1 // a statement that returns rows
 	KindExec                     // a statement that returns a result (rows affected)
@@ -16,6 +16,10 @@ const (
 	KindBegin                    // the start of a transaction
 	KindCommit                   // a committed transaction
 	KindRollback                 // a rolled back transaction
+	// KindAcquire is a wait for a connection from a pool that is not
+	// database/sql's (pgxpool); its SQL is empty. The driver wrapper never
+	// records it: database/sql does not say when it waits.
+	KindAcquire
 )
 
 var kindNames = [...]string{
@@ -25,6 +29,7 @@ var kindNames = [...]string{
 	KindBegin:    "begin",
 	KindCommit:   "commit",
 	KindRollback: "rollback",
+	KindAcquire:  "acquire",
 }
 
 // String returns the kind's lower-case name ("query", "exec", ...).
