@@ -3,6 +3,7 @@ package sqltrace
 import (
 	"context"
 	"database/sql/driver"
+	"strings"
 	"time"
 )
 
@@ -16,16 +17,35 @@ type stmt struct {
 	// skipAt is when the Exec or Query that answered driver.ErrSkip began;
 	// the statement's first execution is timed from there.
 	skipAt time.Time
+	// copyIn marks a COPY ... FROM STDIN, whose executions are one
+	// operation, gathered in cp from its first recorded execution on (a
+	// pointer, so that every other statement stays small).
+	copyIn bool
+	cp     *copyOp
 }
 
 func newStmt(c *conn, raw driver.Stmt, query string, skipAt time.Time) driver.Stmt {
-	return wrapStmt(&stmt{raw: raw, c: c, sql: query, skipAt: skipAt})
+	return wrapStmt(&stmt{raw: raw, c: c, sql: query, skipAt: skipAt, copyIn: isCopyFromStdin(query)})
 }
 
 func (s *stmt) unwrapStmt() driver.Stmt { return s.raw }
 
-func (s *stmt) Close() error  { return s.raw.Close() }
 func (s *stmt) NumInput() int { return s.raw.NumInput() }
+
+// Close records a COPY the app never flushed: closing it sends what is
+// left (lib/pq's does).
+func (s *stmt) Close() error {
+	cp := s.cp
+	if cp == nil {
+		return s.raw.Close()
+	}
+	s.cp = nil
+	start := time.Now()
+	err := s.raw.Close()
+	cp.add(start, err)
+	cp.finish(cp.rows)
+	return err
+}
 
 // start returns when an execution began: now, or for the statement
 // database/sql prepared after driver.ErrSkip, when the original call began.
@@ -61,6 +81,9 @@ func (s *stmt) ExecContext(ctx context.Context, args []driver.NamedValue) (drive
 }
 
 func (s *stmt) exec(ctx context.Context, do func() (driver.Result, error), args []driver.NamedValue) (driver.Result, error) {
+	if s.copyIn {
+		return s.copyExec(ctx, do, args)
+	}
 	t := s.c.recorder(ctx)
 	if t.rec == nil {
 		s.skipAt = time.Time{}
@@ -70,6 +93,133 @@ func (s *stmt) exec(ctx context.Context, do func() (driver.Result, error), args 
 	res, err := do()
 	s.c.recordExec(t.rec, s.c.event(KindExec, s.sql, start, t, err), args, res)
 	return res, err
+}
+
+// A COPY ... FROM STDIN statement (lib/pq's CopyIn) sends one row per
+// Exec and ends with an Exec without arguments, which flushes the rows and
+// reports how many were copied; Close without that flush sends them too.
+// However many rows, it is one operation, recorded as one exec event when
+// it ends: Rows is what the flush reports, else the number of rows sent
+// (-1 when it failed), Duration the time in the driver over all its
+// executions, Err the first error, and the caller and Start those of its
+// first execution. The event has no arguments: the rows are data, not
+// parameters, and a cap on the events kept per request must not count them.
+
+// copyOp is a COPY being sent.
+type copyOp struct {
+	rec  Recorder
+	ev   Event
+	rows int64
+}
+
+// add counts an execution that began at start and returned err.
+func (cp *copyOp) add(start time.Time, err error) {
+	cp.ev.Duration += time.Since(start)
+	if err != nil && cp.ev.Err == nil {
+		cp.ev.Err = err
+	}
+}
+
+// finish records the COPY with the rows it copied.
+func (cp *copyOp) finish(rows int64) {
+	cp.ev.Rows = rows
+	if cp.ev.Err != nil {
+		cp.ev.Rows = -1
+	}
+	cp.rec.Record(cp.ev)
+}
+
+func (s *stmt) copyExec(ctx context.Context, do func() (driver.Result, error), args []driver.NamedValue) (driver.Result, error) {
+	var res driver.Result
+	var err error
+	cp := s.cp
+	if cp == nil {
+		t := s.c.recorder(ctx)
+		if t.rec == nil {
+			s.skipAt = time.Time{}
+			return do()
+		}
+		start := s.start()
+		res, err = do()
+		cp = &copyOp{rec: t.rec, ev: s.c.event(KindExec, s.sql, start, t, err)}
+		s.cp = cp
+	} else {
+		start := time.Now()
+		res, err = do()
+		cp.add(start, err)
+	}
+	if len(args) > 0 {
+		if err == nil {
+			cp.rows++
+		}
+		return res, err
+	}
+	s.cp = nil
+	rows := cp.rows
+	if err == nil && res != nil {
+		if n, err := res.RowsAffected(); err == nil {
+			rows = n
+		}
+	}
+	cp.finish(rows)
+	return res, err
+}
+
+// isCopyFromStdin reports whether query is a COPY ... FROM STDIN, whatever
+// the case and with any whitespace and comments before it. Any other
+// statement is told apart by its first word.
+func isCopyFromStdin(query string) bool {
+	i := skipBlanks(query, 0)
+	j := skipIdent(query, i)
+	if !strings.EqualFold(query[i:j], "copy") {
+		return false
+	}
+	depth := 0 // the query of COPY (SELECT ... FROM t) TO STDOUT is not a source
+	for i = skipBlanks(query, j); i < len(query); i = skipBlanks(query, i) {
+		switch c := query[i]; {
+		case c == '(':
+			depth++
+			i++
+		case c == ')':
+			depth--
+			i++
+		case c == '\'':
+			i = skipString(query, i)
+		case c == '"':
+			i = indexFrom(query, i+1, `"`) // a doubled "" reads as two names, which is as good
+		case isIdentChar(c):
+			j = skipIdent(query, i)
+			if depth == 0 && strings.EqualFold(query[i:j], "from") {
+				i = skipBlanks(query, j)
+				j = skipIdent(query, i)
+				if strings.EqualFold(query[i:j], "stdin") {
+					return true
+				}
+			}
+			i = j
+		default:
+			i++
+		}
+	}
+	return false
+}
+
+// skipBlanks returns the index of the first byte at or after i that is
+// neither whitespace nor in a comment.
+func skipBlanks(q string, i int) int {
+	for i < len(q) {
+		switch {
+		case q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r' || q[i] == '\f':
+			i++
+		case strings.HasPrefix(q[i:], "--"):
+			i = indexFrom(q, i+2, "\n")
+		case strings.HasPrefix(q[i:], "/*"):
+			i = indexFrom(q, i+2, "*/")
+		default:
+			return i
+		}
+	}
+	return i
 }
 
 func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
