@@ -82,9 +82,9 @@
 // whole life (kept in the connection's CustomData, so it goes with the
 // connection), and its caller, captured when the operation starts: the
 // first frame outside pgx, sqltrace and the packages sqltrace skips (add
-// your own database helpers with [sqltrace.WithSkipPackages]). sqlc's
-// generated code is skipped as generated code, so a query run through a
-// generated method points at the app's line that called the method.
+// your own database helpers with [sqltrace.WithSkipPackages]). A query run
+// through a sqlc-generated method has the method and the line that called
+// it on its stack ([sqltrace.Event.Stack]).
 //
 // Not recorded: what pgx does not trace (Ping, Deallocate, listening for
 // notifications, and anything run on the pgconn.PgConn directly).
