@@ -217,7 +217,7 @@ type apiCaller struct {
 type apiQuery struct {
 	Kind          string    `json:"kind"`
 	SQL           string    `json:"sql"`
-	Args          []string  `json:"args"`
+	Args          []any     `json:"args"` // text; null for NULL
 	ArgsTruncated bool      `json:"args_truncated,omitempty"`
 	StartMS       float64   `json:"start_ms"`
 	DurationMS    float64   `json:"duration_ms"`
@@ -343,7 +343,7 @@ func queryOf(rec *panels.Record, e *sqltrace.Event) apiQuery {
 		StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
 		Tx: e.TxID, Conn: e.ConnID, Fingerprint: panels.Fingerprint(e.SQL),
 		Caller:    apiCaller{File: f.File, Line: f.Line, Function: f.Function},
-		Args:      make([]string, len(e.Args)),
+		Args:      make([]any, len(e.Args)),
 		NoContext: e.NoContext && !rec.Outside, Unclosed: e.Unclosed,
 	}
 	for j, a := range e.Args {
@@ -355,11 +355,15 @@ func queryOf(rec *panels.Record, e *sqltrace.Event) apiQuery {
 	return q
 }
 
-// formatArg shows a SQL argument as text for the JSON API, where a
-// string needs no quotes of its own.
-func formatArg(a any) string {
-	if s, ok := a.(string); ok {
-		return s
+// formatArg shows a SQL argument for the JSON API: a string as it is (it
+// needs no quotes of its own), NULL as null, anything else as the SQL panel
+// shows it.
+func formatArg(a any) any {
+	switch v := a.(type) {
+	case nil:
+		return nil
+	case string:
+		return v
 	}
 	return panels.FormatArg(a)
 }
