@@ -234,7 +234,7 @@ func newSQLView(r *Record) *sqlView {
 			NoContext: e.NoContext && !r.Outside,
 		}
 		switch e.Kind {
-		case sqltrace.KindBegin, sqltrace.KindCommit, sqltrace.KindRollback:
+		case sqltrace.KindBegin, sqltrace.KindCommit, sqltrace.KindRollback, sqltrace.KindAcquire:
 			row.Control = true
 		}
 		if e.TxID != 0 {
