@@ -26,6 +26,8 @@ type collector struct {
 	open     []sqltrace.Event
 	free     []int
 	reported map[int]bool // tokens recorded as unclosed at the end
+
+	pattern string // reported with SetRoute
 }
 
 type collectorKey struct{}
@@ -104,6 +106,18 @@ func maxTime(a, b time.Time) time.Time {
 // overlapped a request its record keeps (they are all in the outside
 // entry); enough to name their callers.
 const maxUnattributedKept = 20
+
+func (c *collector) setRoute(p string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.pattern = p
+}
+
+func (c *collector) route() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.pattern
+}
 
 func (c *collector) recordCache(e panels.CacheEvent) {
 	keep(c, &c.rec.Cache, &c.rec.CacheDropped, c.maxCache, e)

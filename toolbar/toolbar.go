@@ -32,7 +32,6 @@ import (
 	"unicode/utf16"
 	"unicode/utf8"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
@@ -166,6 +165,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		}
 	}
 	defer stopFollowing()
+	ctx = withChiContext(ctx, next)
 	r = r.WithContext(ctx)
 	tb.safely("capturing the request", func() { rec.Request = tb.request(r) })
 
@@ -250,7 +250,7 @@ func (tb *Toolbar) request(r *http.Request) panels.Request {
 func (tb *Toolbar) complete(r *http.Request, rec *panels.Record, col *collector) {
 	col.finish()
 	rec.Duration = time.Since(rec.Start)
-	rec.Request.Route = routePattern(r)
+	rec.Request.Route = routePattern(r, col)
 	if r.PostForm != nil {
 		rec.Request.Form = tb.redact.values(r.PostForm)
 	}
@@ -408,14 +408,4 @@ func countQueries(rec *panels.Record) int {
 		}
 	}
 	return n + rec.QueriesDropped
-}
-
-// routePattern is the router's pattern for r: chi's, else ServeMux's.
-func routePattern(r *http.Request) string {
-	if rc := chi.RouteContext(r.Context()); rc != nil {
-		if p := rc.RoutePattern(); p != "" {
-			return p
-		}
-	}
-	return r.Pattern
 }
