@@ -52,6 +52,39 @@
 // database/sql then makes is not recorded on its own: the call is one
 // query event, timed from the start of the original call.
 //
+// # The caller
+//
+// [Event.Caller] is the line of the app's code that ran the operation: the
+// first frame of its call stack that is neither in a skipped package nor in
+// a generated file. Skipped by default are database/sql, sqltrace, and the
+// libraries that commonly stand between an app and its driver:
+//
+//   - query helpers and builders: sqlx, squirrel, goqu, scany, go-jet, dbr,
+//     stephenafamo/scan;
+//   - ORMs, with their drivers, dialects, plugins and migration engines:
+//     GORM (all of gorm.io, and the glebarez and libtnb SQLite dialectors),
+//     ent (entgo.io, and ariga.io/atlas), bun, sqlboiler, bob, xorm, gorp,
+//     upper/db, go-pg;
+//   - pgx, for a tracer that sees its frames;
+//   - driver wrappers and tracing, stacked on either side of sqltrace:
+//     XSAM/otelsql, OpenTelemetry (go.opentelemetry.io), uptrace's otelsql,
+//     sqlmw, sqlhooks, instrumentedsql, sqldb-logger, dd-trace-go;
+//   - templ's runtime, so a component that runs a query has the line that
+//     rendered it as its caller.
+//
+// Code generated into the app's own module (sqlc's queries, ent's client,
+// sqlboiler's models) is known by Go's convention for generated files: a
+// line "// Code generated ... DO NOT EDIT." before the package clause. Its
+// frames are skipped like a library's, so the caller is the hand-written
+// line that called the generated code. Each file's head is read once, where
+// the binary was built: a binary built with -trimpath, or run away from its
+// sources, sees no generated files. A package's external tests (package
+// x_test) are app code. [WithSkipPackages] adds the app's own database
+// helpers.
+//
+// The decisions are cached per program counter: the first operation from a
+// line pays for the lookups, later ones only for walking the stack.
+//
 // # Driver interfaces
 //
 // database/sql chooses its code paths by type assertion, so the wrappers

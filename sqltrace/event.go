@@ -84,9 +84,8 @@ type Event struct {
 	// as of when the rows were opened; Caller is the line that opened them.
 	Unclosed bool
 
-	// pcs holds the program counters of the call stack from the first frame
-	// outside database/sql, sqlx and sqltrace upward; nil when callers are
-	// not captured.
+	// pcs holds the program counters of the call stack from the caller
+	// upward; nil when callers are not captured.
 	pcs []uintptr
 	// frames decides which frames belong to the database layers; nil means
 	// the defaults.
@@ -94,9 +93,12 @@ type Event struct {
 }
 
 // Caller returns the line of application code that ran the operation: the
-// first frame outside database/sql, sqlx, sqltrace and any package added
-// with [WithSkipPackages]. It is the zero Frame when callers are not
-// captured (see [WithoutCallers]).
+// first frame outside generated files and the packages skipped by default
+// (database/sql, sqltrace, and the common ORMs, query builders and driver
+// wrappers: GORM, ent, bun, sqlx, squirrel, otelsql, pgx and more; see "The
+// caller" in the package documentation), and outside any package added with
+// [WithSkipPackages]. It is the zero Frame when callers are not captured
+// (see [WithoutCallers]).
 //
 // Frames are symbolised here, not when the event is recorded, so recording
 // stays cheap.

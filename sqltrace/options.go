@@ -72,10 +72,14 @@ func WithStackDepth(n int) Option {
 	}
 }
 
-// WithSkipPackages names more packages whose frames are not the caller, in
-// addition to database/sql, sqlx and sqltrace: a query builder, an ORM, or
-// the app's own thin database helper. Each entry is an import path such as
-// "github.com/Masterminds/squirrel"; its sub-packages are skipped too.
+// WithSkipPackages names more packages whose frames are not the caller,
+// such as the app's own thin database helper, in addition to those skipped
+// by default: database/sql, sqltrace, generated code, and the common ORMs,
+// query builders and driver wrappers (GORM, ent, bun, sqlx, squirrel,
+// otelsql, pgx and more; see "The caller" in the package documentation).
+// Each entry is an import path such as "example.com/app/dbutil"; its
+// sub-packages are skipped too, its external tests (package dbutil_test)
+// are not.
 func WithSkipPackages(importPaths ...string) Option {
 	return func(c *config) {
 		c.skip = append(c.skip, importPaths...)
