@@ -8,6 +8,7 @@ replace github.com/debugtoolbar/debugtoolbar => ..
 
 require (
 	github.com/a-h/templ v0.3.1100
+	github.com/andybalholm/brotli v1.2.7
 	github.com/debugtoolbar/debugtoolbar/internal/integration v0.0.0
 	github.com/gin-gonic/gin v1.12.0
 	github.com/go-chi/chi/v5 v5.5.0

@@ -130,9 +130,21 @@ func (tb *Toolbar) observed(r *http.Request) bool {
 
 // Middleware records the requests of allowed clients and injects the
 // toolbar into their HTML pages; every other request goes to next
-// untouched. Use it as chi's r.Use(tb.Middleware) or around any handler.
-// Place it outside (before) compression middleware, so it sees the page
-// before it is compressed, and inside the app's panic recovery.
+// untouched. Use it as chi's r.Use(tb.Middleware) or around a whole
+// router, tb.Middleware(mux); the README has a recipe for each router.
+// Routers other than chi and http.ServeMux report their matched pattern
+// with SetRoute.
+//
+// Place it first, before any middleware that rewrites r.RemoteAddr from
+// request headers (chi's RealIP): the toolbar decides who is observed
+// from the connection's own address and Config.TrustedProxies.
+// Compression may come on either side. A compressor inside the toolbar
+// (chi's Compress after it) is offered only gzip on observed requests,
+// as if the client accepted nothing else: the toolbar decodes the page,
+// injects itself and encodes it again. A compressor outside compresses
+// the page with the toolbar already in it. The app's panic recovery may
+// come on either side too; inside the toolbar, the record shows the
+// response it wrote rather than the panic.
 func (tb *Toolbar) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !tb.observed(r) {
@@ -168,6 +180,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	ctx = withChiContext(ctx, next)
 	r = r.WithContext(ctx)
 	tb.safely("capturing the request", func() { rec.Request = tb.request(r) })
+	narrowAcceptEncoding(r) // after the record took the client's header
 
 	link := tb.cfg.Prefix + "requests/" + rec.ID
 	h := w.Header()
