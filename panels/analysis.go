@@ -86,6 +86,9 @@ func Analyze(r *Record, t Thresholds) []Alert {
 		g.args[same] = true
 	}
 	for _, fp := range order {
+		if r.Outside {
+			break // unrelated jobs share shapes: no N+1 or duplicates across them
+		}
 		g := shapes[fp]
 		e := &r.Queries[g.idx[0]]
 		if len(g.idx) >= t.Similar && len(g.args) > 1 {
@@ -105,7 +108,7 @@ func Analyze(r *Record, t Thresholds) []Alert {
 				Message: fmt.Sprintf("%d duplicate queries at %s: %s", len(dup), where(&r.Queries[dup[0]]), fp)})
 		}
 	}
-	if n >= t.TooManyQueries {
+	if n >= t.TooManyQueries && !r.Outside {
 		alerts = append(alerts, Alert{Kind: AlertTooManyQueries, Severity: Warning,
 			Message: fmt.Sprintf("%d queries in one request", n)})
 	}
@@ -135,7 +138,7 @@ func contextAlerts(r *Record) []Alert {
 	}
 	if len(noCtx) > 0 {
 		alerts = append(alerts, Alert{Kind: AlertNoContext, Severity: Info, Queries: noCtx,
-			Message: fmt.Sprintf("%d queries ran without the request's context (%s); they were tied to this request by the goroutine that ran them. Pass r.Context() (db.QueryContext(ctx, ...)) so cancellation and timeouts reach them and any goroutine's queries are recorded.", len(noCtx), callers(r.Queries, noCtx))})
+			Message: fmt.Sprintf("%s ran without the request's context (%s); the toolbar tied them to this request by the goroutine that ran them. Pass r.Context() (db.QueryContext(ctx, ...)) so cancellation and timeouts reach them and any goroutine's queries are recorded.", plural(len(noCtx), "query", "queries"), callers(r.Queries, noCtx))})
 	}
 	for _, i := range unclosed {
 		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int{i},
@@ -147,7 +150,7 @@ func contextAlerts(r *Record) []Alert {
 			idx[i] = i
 		}
 		alerts = append(alerts, Alert{Kind: AlertUnattributed, Severity: Warning,
-			Message: fmt.Sprintf("%d queries ran while this request ran, without its context, on goroutines it did not start (%s); the toolbar cannot tell whose they are, so they are in the entry for work outside any request. If this request caused them (a worker pool doing its work), pass it r.Context() with the job.", r.UnattributedCount, callers(r.Unattributed, idx))})
+			Message: fmt.Sprintf("%s ran while this request ran, without its context, on goroutines it did not start (%s); the toolbar cannot tell whose they are, so they are in the entry for work outside any request. If this request caused them (a worker pool doing its work), pass it r.Context() with the job.", plural(r.UnattributedCount, "query", "queries"), callers(r.Unattributed, idx))})
 	}
 	return alerts
 }

@@ -34,12 +34,16 @@ func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
 	for _, a := range rec.Alerts {
 		switch a.Kind {
 		case panels.AlertNoContext:
-			if len(a.Queries) != 1 || a.Queries[0] != 0 || !strings.Contains(a.Message, "r.Context()") {
+			if len(a.Queries) != 1 || a.Queries[0] != 0 || !strings.Contains(a.Message, "r.Context()") || !strings.HasPrefix(a.Message, "1 query ran") {
 				t.Errorf("no-context alert %+v: want query 0 and the fix", a)
 			}
 		case panels.AlertUnattributed:
 			if !strings.HasPrefix(a.Message, "3 queries ran while this request ran") {
 				t.Errorf("unattributed alert %q: want the count of all 3", a.Message)
+			}
+		case panels.AlertUnclosedRows:
+			if !strings.Contains(a.Message, "defer rows.Close()") {
+				t.Errorf("unclosed alert %q: want the fix", a.Message)
 			}
 		}
 	}
@@ -63,13 +67,17 @@ func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
 	}
 }
 
-func TestTheOutsideEntryDoesNotNagAboutContexts(t *testing.T) {
-	e := q("UPDATE jobs SET done = true", time.Millisecond)
-	e.NoContext = true
-	rec := &panels.Record{Outside: true, Queries: []sqltrace.Event{e}}
+func TestTheOutsideEntryDoesNotNagAboutContextsNorGroupUnrelatedJobs(t *testing.T) {
+	var jobs []sqltrace.Event
+	for i := range 6 { // the same job six times, and with other values: in a request, duplicates and an N+1
+		e := q("UPDATE jobs SET done = true WHERE id = ?", time.Millisecond, int64(i%2))
+		e.NoContext = true
+		jobs = append(jobs, e)
+	}
+	rec := &panels.Record{Outside: true, Queries: jobs}
 	got := kindsOf(panels.Analyze(rec, panels.Thresholds{}))
-	if got[panels.AlertNoContext] != 0 || got[panels.AlertOutside] != 1 {
-		t.Errorf("alerts %v: want the outside explanation and no no-context alert", got)
+	if len(got) != 1 || got[panels.AlertOutside] != 1 {
+		t.Errorf("alerts %v: want only the outside explanation", got)
 	}
 	if n := len(byTestID(render(t, panels.SQLPanel{}.Content(rec)), "query-no-context")); n != 0 {
 		t.Errorf("%d no-context badges on the outside entry, want 0", n)

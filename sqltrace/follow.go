@@ -37,23 +37,15 @@ func setProfLabel(labels unsafe.Pointer)
 const FollowLabel = "debugtoolbar"
 
 // followed is one Follow that has not been stopped.
-type followed struct {
-	rec     Recorder
-	orphans Recorder
-}
+type followed struct{ rec Recorder }
 
 var follows struct {
-	active atomic.Int32 // Follows not yet stopped: the only cost while zero
+	active atomic.Int32 // Follows and Watches not yet stopped: the only cost while zero
 	byPtr  sync.Map     // label pointer -> *followed
 	byName sync.Map     // the label's value -> *followed
 
 	mu      sync.Mutex
-	orphans atomic.Pointer[[]orphanSink] // distinct orphan recorders of active Follows
-}
-
-type orphanSink struct {
-	rec  Recorder
-	refs int
+	orphans atomic.Pointer[[]Recorder] // the active Watches' recorders
 }
 
 // Follow makes r the recorder of every operation that carries no recorder
@@ -62,27 +54,17 @@ type orphanSink struct {
 // events have NoContext set. name is the value of the profiler label that
 // marks the goroutines (a request id, say).
 //
-// orphans, when not nil, receives the operations that run without a
-// recorder in their context, on a goroutine no Follow covers, while this
-// Follow is active: work that cannot be tied to a request with certainty
-// (a worker pool started at boot, a goroutine that outlived its request).
-// An orphan recorder given to several active Follows receives each such
-// operation once.
-//
 // The returned context carries the label too, so the app's own
 // pprof.Do(ctx, ...) keeps it. stop must be called on the goroutine that
 // called Follow, once; it restores that goroutine's previous labels.
-func Follow(ctx context.Context, name string, r Recorder, orphans Recorder) (context.Context, func()) {
+func Follow(ctx context.Context, name string, r Recorder) (context.Context, func()) {
 	prev := getProfLabel()
 	ctx = pprof.WithLabels(ctx, pprof.Labels(FollowLabel, name))
 	pprof.SetGoroutineLabels(ctx)
 	ptr := getProfLabel()
-	f := &followed{rec: r, orphans: orphans}
+	f := &followed{rec: r}
 	follows.byPtr.Store(ptr, f)
 	follows.byName.Store(name, f)
-	if orphans != nil {
-		addOrphans(orphans, 1)
-	}
 	follows.active.Add(1)
 	var once atomic.Bool
 	return ctx, func() {
@@ -92,38 +74,50 @@ func Follow(ctx context.Context, name string, r Recorder, orphans Recorder) (con
 		follows.active.Add(-1)
 		follows.byPtr.Delete(ptr)
 		follows.byName.CompareAndDelete(name, f)
-		if orphans != nil {
-			addOrphans(orphans, -1)
-		}
 		setProfLabel(prev)
 	}
 }
 
-// addOrphans counts one more (or one fewer) active Follow using rec.
-func addOrphans(rec Recorder, delta int) {
+// Watch hands to r, until stop is called, every operation that runs
+// without a recorder in its context on a goroutine no Follow covers: work
+// that cannot be tied to a request with certainty (a worker pool started
+// at boot, a goroutine that outlived its request). Each active Watch's
+// recorder receives each such operation once. While a Watch is active,
+// every such operation in the process is recorded: watch only while it can
+// matter (while requests are observed, and a little after).
+func Watch(r Recorder) (stop func()) {
 	follows.mu.Lock()
-	defer follows.mu.Unlock()
-	var next []orphanSink
+	next := []Recorder{r}
 	if cur := follows.orphans.Load(); cur != nil {
 		next = append(next, *cur...)
 	}
-	i := 0
-	for i < len(next) && next[i].rec != rec {
-		i++
-	}
-	if i == len(next) {
-		next = append(next, orphanSink{rec: rec})
-	}
-	next[i].refs += delta
-	if next[i].refs <= 0 {
-		next = append(next[:i], next[i+1:]...)
-	}
 	follows.orphans.Store(&next)
+	follows.mu.Unlock()
+	follows.active.Add(1)
+	var once atomic.Bool
+	return func() {
+		if !once.CompareAndSwap(false, true) {
+			return
+		}
+		follows.mu.Lock()
+		defer follows.mu.Unlock()
+		cur := *follows.orphans.Load()
+		next := make([]Recorder, 0, len(cur))
+		removed := false
+		for _, o := range cur {
+			if o == r && !removed {
+				removed = true
+				continue
+			}
+			next = append(next, o)
+		}
+		follows.orphans.Store(&next)
+		follows.active.Add(-1)
+	}
 }
 
 // goroutineRecorder returns the recorder of the Follow that covers the
-// calling goroutine, else the orphan recorders of the active Follows, else
-// nil. While no Follow is active it costs one atomic load.
+// calling goroutine, else the active Watches' recorders, else nil. While no Follow is active it costs one atomic load.
 func goroutineRecorder() Recorder {
 	if follows.active.Load() == 0 {
 		return nil
@@ -187,24 +181,24 @@ func followLabelOf(p unsafe.Pointer) (string, bool) {
 	return "", false
 }
 
-// orphanRecorder fans an operation out to the orphan recorders of the
-// active Follows, or is nil when there are none.
+// orphanRecorder fans an operation out to the active Watches' recorders,
+// or is nil when there are none.
 func orphanRecorder() Recorder {
 	sinks := follows.orphans.Load()
 	if sinks == nil || len(*sinks) == 0 {
 		return nil
 	}
 	if len(*sinks) == 1 {
-		return (*sinks)[0].rec
+		return (*sinks)[0]
 	}
 	return fanout(*sinks)
 }
 
-type fanout []orphanSink
+type fanout []Recorder
 
 func (f fanout) Record(e Event) {
-	for _, s := range f {
-		s.rec.Record(e)
+	for _, r := range f {
+		r.Record(e)
 	}
 }
 

@@ -22,8 +22,9 @@ func TestFollowAttributesQueriesWithoutAContextByGoroutine(t *testing.T) {
 		close(release)
 	}()
 
+	stopWatch := sqltrace.Watch(orphans)
 	func() {
-		_, stop := sqltrace.Follow(context.Background(), "req-1", req, orphans)
+		_, stop := sqltrace.Follow(context.Background(), "req-1", req)
 		defer stop()
 		if _, err := db.Exec("UPDATE handler"); err != nil { // on the handler goroutine
 			t.Fatal(err)
@@ -49,7 +50,11 @@ func TestFollowAttributesQueriesWithoutAContextByGoroutine(t *testing.T) {
 		<-release
 	}()
 
-	if _, err := db.Exec("UPDATE after"); err != nil { // no Follow is active: nobody records it
+	if _, err := db.Exec("UPDATE after"); err != nil { // watched: an orphan
+		t.Fatal(err)
+	}
+	stopWatch()
+	if _, err := db.Exec("UPDATE unwatched"); err != nil { // nothing is active: nobody records it
 		t.Fatal(err)
 	}
 
@@ -62,8 +67,8 @@ func TestFollowAttributesQueriesWithoutAContextByGoroutine(t *testing.T) {
 			t.Errorf("%s: NoContext is false for a query attributed by goroutine", e.SQL)
 		}
 	}
-	if o := orphans.Events(); len(o) != 1 || o[0].SQL != "UPDATE worker" || !o[0].NoContext {
-		t.Errorf("orphans recorded %v, want only the worker's exec, marked NoContext", sqls(o))
+	if o := orphans.Events(); len(o) != 2 || o[0].SQL != "UPDATE worker" || o[1].SQL != "UPDATE after" || !o[0].NoContext {
+		t.Errorf("orphans recorded %v, want the worker's exec and the one after the request, marked NoContext", sqls(o))
 	}
 }
 
@@ -74,7 +79,7 @@ func TestFollowRestoresTheGoroutinesLabelsAndKeepsTheAppsOwn(t *testing.T) {
 	pprof.SetGoroutineLabels(appCtx)
 	defer pprof.SetGoroutineLabels(context.Background())
 
-	ctx, stop := sqltrace.Follow(appCtx, "req-2", rec, nil)
+	ctx, stop := sqltrace.Follow(appCtx, "req-2", rec)
 	if v, _ := pprof.Label(ctx, "app"); v != "yes" {
 		t.Errorf("the app's label is %q inside Follow, want yes", v)
 	}
@@ -94,7 +99,7 @@ func TestFollowRestoresTheGoroutinesLabelsAndKeepsTheAppsOwn(t *testing.T) {
 func TestTheAppsOwnPprofDoKeepsTheGoroutineFollowed(t *testing.T) {
 	db, _ := openFake(t, "full")
 	rec := &sqltrace.Captured{}
-	ctx, stop := sqltrace.Follow(context.Background(), "req-5", rec, nil)
+	ctx, stop := sqltrace.Follow(context.Background(), "req-5", rec)
 	defer stop()
 	pprof.Do(ctx, pprof.Labels("handler", "feeds"), func(context.Context) {
 		if _, err := db.Exec("UPDATE inside pprof.Do"); err != nil {
@@ -109,7 +114,7 @@ func TestTheAppsOwnPprofDoKeepsTheGoroutineFollowed(t *testing.T) {
 func TestContextRecorderWinsOverTheGoroutine(t *testing.T) {
 	db, _ := openFake(t, "full")
 	followed, explicit := &sqltrace.Captured{}, &sqltrace.Captured{}
-	_, stop := sqltrace.Follow(context.Background(), "req-3", followed, nil)
+	_, stop := sqltrace.Follow(context.Background(), "req-3", followed)
 	defer stop()
 	if _, err := db.ExecContext(sqltrace.WithRecorder(context.Background(), explicit), "UPDATE x"); err != nil {
 		t.Fatal(err)
@@ -129,7 +134,7 @@ func TestACaptureInsideARecordedRequestRecordsIntoBoth(t *testing.T) {
 			return sqltrace.WithRecorder(context.Background(), req), func() {}
 		}},
 		{"through the goroutine", func(req sqltrace.Recorder) (context.Context, func()) {
-			_, stop := sqltrace.Follow(context.Background(), "req-4", req, nil)
+			_, stop := sqltrace.Follow(context.Background(), "req-4", req)
 			return context.Background(), stop
 		}},
 	} {

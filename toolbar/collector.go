@@ -27,6 +27,8 @@ type collector struct {
 	free     []int
 	reported map[int]bool // tokens recorded as unclosed at the end
 
+	unattrTime intervals // when unattributed operations ran
+
 	pattern string // reported with SetRoute
 }
 
@@ -87,19 +89,10 @@ func (c *collector) unattributed(e sqltrace.Event) {
 		return
 	}
 	c.rec.UnattributedCount++
-	if end := e.Start.Add(e.Duration); end.After(c.rec.Start) {
-		c.rec.UnattributedTime += end.Sub(maxTime(e.Start, c.rec.Start))
-	}
 	if len(c.rec.Unattributed) < maxUnattributedKept {
 		c.rec.Unattributed = append(c.rec.Unattributed, e)
 	}
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
+	c.unattrTime.add(e.Start, e.Start.Add(e.Duration))
 }
 
 // maxUnattributedKept is how many of the unattributed operations that
@@ -178,5 +171,6 @@ func (c *collector) finish() {
 		}
 	}
 	c.open, c.free = nil, nil
+	c.rec.UnattributedTime = c.unattrTime.union(c.rec.Start, time.Now())
 	c.done = true
 }

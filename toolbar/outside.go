@@ -2,6 +2,7 @@ package toolbar
 
 import (
 	"sync"
+	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
@@ -24,7 +25,18 @@ type outside struct {
 	max      int
 	redact   *redactor
 	inflight map[*collector]struct{}
+
+	// The sqltrace.Watch that feeds it: active while requests are
+	// observed and for outsideLinger after the last one, so the work a
+	// request leaves behind (a goroutine that outlives it, jobs it queued)
+	// is kept too.
+	unwatch func()
+	linger  *time.Timer
 }
+
+// outsideLinger is how long work outside any request is still kept after
+// the last observed request ended.
+const outsideLinger = 30 * time.Second
 
 func newOutside(max int, redact *redactor) *outside {
 	return &outside{max: max, redact: redact, inflight: map[*collector]struct{}{}}
@@ -55,14 +67,38 @@ func (o *outside) Record(e sqltrace.Event) {
 // meanwhile are noted on its record.
 func (o *outside) begin(c *collector) {
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	o.inflight[c] = struct{}{}
-	o.mu.Unlock()
+	if o.linger != nil {
+		o.linger.Stop()
+	}
+	if o.unwatch == nil {
+		o.unwatch = sqltrace.Watch(o)
+	}
 }
 
 func (o *outside) end(c *collector) {
 	o.mu.Lock()
+	defer o.mu.Unlock()
 	delete(o.inflight, c)
-	o.mu.Unlock()
+	if len(o.inflight) > 0 {
+		return
+	}
+	if o.linger == nil {
+		o.linger = time.AfterFunc(outsideLinger, o.expire)
+	} else {
+		o.linger.Reset(outsideLinger)
+	}
+}
+
+// expire stops watching once no request has been observed for a while.
+func (o *outside) expire() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if len(o.inflight) == 0 && o.unwatch != nil {
+		o.unwatch()
+		o.unwatch = nil
+	}
 }
 
 // record returns the entry as a record of its own (a copy, analysed), or

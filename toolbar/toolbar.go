@@ -167,7 +167,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	// one it starts, are recorded here too; others that run meanwhile go
 	// to the outside entry and are noted on the record.
 	tb.outside.begin(col)
-	ctx, unfollow := sqltrace.Follow(ctx, rec.ID, col, tb.outside)
+	ctx, unfollow := sqltrace.Follow(ctx, rec.ID, col)
 	following := true
 	stopFollowing := func() {
 		if following {

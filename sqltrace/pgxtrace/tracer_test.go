@@ -432,7 +432,7 @@ func TestGoroutinesThatFollowARequestAreRecorded(t *testing.T) {
 
 	var wg sync.WaitGroup
 	wg.Go(func() {
-		_, stop := sqltrace.Follow(context.Background(), "req", got, nil)
+		_, stop := sqltrace.Follow(context.Background(), "req", got)
 		defer stop()
 		bg := context.Background()
 		if _, err := pool.Exec(bg, "UPDATE "+table+" SET note = 'followed' WHERE id = 1"); err != nil {

@@ -42,7 +42,7 @@ func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option)
 			// A request followed on another goroutine: this one is not its.
 			started, end, ended := make(chan struct{}), make(chan struct{}), make(chan struct{})
 			go func() {
-				_, stop := sqltrace.Follow(context.Background(), "elsewhere", discard, nil)
+				_, stop := sqltrace.Follow(context.Background(), "elsewhere", discard)
 				close(started)
 				<-end
 				stop()
@@ -68,7 +68,7 @@ func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option)
 	}
 	b.Run("path=nocontext+followed", func(b *testing.B) {
 		db := open(b)
-		_, stop := sqltrace.Follow(context.Background(), "here", discard, nil)
+		_, stop := sqltrace.Follow(context.Background(), "here", discard)
 		defer stop()
 		b.ReportAllocs()
 		for b.Loop() {
