@@ -189,10 +189,11 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	rw := respwriter.New(w, r, respwriter.Options{
 		MaxBody:  tb.cfg.MaxBodyBytes,
 		OnHeader: func(h http.Header) { h.Add("Server-Timing", serverTiming(rec, col)) },
-		Snippet: func(p respwriter.Page) ([]byte, error) {
+		Snippet: func(p respwriter.Page) (respwriter.Injection, error) {
 			// The body is complete by now; the rest is known after Finish.
 			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType
-			return tb.snippet(rec, p.Header)
+			markup, err := tb.snippet(rec, p.Header)
+			return respwriter.Injection{Markup: markup}, err
 		},
 	})
 

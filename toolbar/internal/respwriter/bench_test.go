@@ -18,7 +18,7 @@ func benchServe(b *testing.B, size int, handler http.HandlerFunc) {
 	req := httptest.NewRequest(http.MethodGet, "/", nil)
 	inner := &discardWriter{h: http.Header{}}
 	opts := respwriter.Options{
-		Snippet:  func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil },
+		Snippet:  inserts(snippet),
 		OnHeader: func(http.Header) {},
 	}
 	b.Run("path=bare", func(b *testing.B) {

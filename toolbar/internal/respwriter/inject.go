@@ -1,52 +1,27 @@
 package respwriter
 
 import (
-	"bytes"
 	"slices"
+	"strings"
 )
 
-// inject returns body with snippet inserted before the last </body> end tag,
-// or appended when the body has none. It may reuse body's storage, so the
-// caller must not use body afterwards.
-func inject(body, snippet []byte) []byte {
-	return slices.Insert(body, insertAt(body), snippet...)
+// inject returns body with markup inserted where l says, and each of l's
+// CSP meta tags whose content meta changes rewritten. It may reuse body's
+// storage, so the caller must not use body afterwards. The tags lie before
+// the insertion point, so each edit leaves the offsets of those before it
+// as they were.
+func inject(body []byte, l layout, markup []byte, meta []string) []byte {
+	body = slices.Insert(body, l.at, markup...)
+	for i := len(meta) - 1; i >= 0; i-- {
+		if m := l.meta[i]; meta[i] != m.content {
+			body = slices.Replace(body, m.start, m.end, attrValue(meta[i])...)
+		}
+	}
+	return body
 }
 
-// insertAt is where inject puts the snippet: the offset of the last </body>
-// end tag (ASCII case-insensitive, whitespace allowed before the '>'), or
-// len(body). Searching backwards finds it after a few bytes on real pages.
-func insertAt(body []byte) int {
-	for end := len(body); ; {
-		i := bytes.LastIndexByte(body[:end], '<')
-		if i < 0 {
-			return len(body)
-		}
-		if isBodyEndTag(body[i:]) {
-			return i
-		}
-		end = i
-	}
-}
-
-// isBodyEndTag reports whether b starts with a </body> end tag.
-func isBodyEndTag(b []byte) bool {
-	const tag = "</body"
-	if len(b) < len(tag) || b[0] != '<' || b[1] != '/' {
-		return false
-	}
-	for i := 2; i < len(tag); i++ {
-		if b[i]|0x20 != tag[i] { // ASCII lower case; only 'B' and 'b' give 'b'
-			return false
-		}
-	}
-	for _, c := range b[len(tag):] {
-		switch c {
-		case '>':
-			return true
-		case ' ', '\t', '\n', '\f', '\r':
-		default:
-			return false
-		}
-	}
-	return false
+// attrValue is v as a double-quoted attribute value.
+func attrValue(v string) []byte {
+	v = strings.NewReplacer("&", "&amp;", `"`, "&quot;").Replace(v)
+	return []byte(`"` + v + `"`)
 }

@@ -2,58 +2,175 @@ package respwriter
 
 import (
 	"bytes"
-	"regexp"
+	"reflect"
+	"strings"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
-const testSnippet = `<template data-testid="debugtoolbar"></template>`
+const testSnippet = `<div id="debugtoolbar-test"></div>`
+
+// here marks, in a test's page, where the snippet is to go.
+const here = "◊"
 
 func TestInject(t *testing.T) {
 	tests := []struct {
-		name, body, want string
+		name string
+		page string // with here where the snippet goes; none: not injected
+		why  string // the reason when not injected
 	}{
-		{"a page gets the snippet before its </body>",
-			"<html><body><p>hi</p></body></html>",
-			"<html><body><p>hi</p>" + testSnippet + "</body></html>"},
-		{"an upper-case </BODY> is found",
-			"<HTML><BODY>hi</BODY></HTML>",
-			"<HTML><BODY>hi" + testSnippet + "</BODY></HTML>"},
-		{"a mixed-case </Body > with space is found",
-			"<body>hi</Body >",
-			"<body>hi" + testSnippet + "</Body >"},
-		{"only the last </body> counts",
-			`<body><script>let s = "</body>"</script></body>` + "\n",
-			`<body><script>let s = "</body>"</script>` + testSnippet + "</body>\n"},
-		{"a fragment without </body> gets it appended",
-			"<p>fragment</p>",
-			"<p>fragment</p>" + testSnippet},
-		{"an empty body becomes the snippet",
-			"",
-			testSnippet},
-		{"a </bodyx> is not the end tag",
-			"<body>a</bodyx>",
-			"<body>a</bodyx>" + testSnippet},
-		{"an unterminated </body is not the end tag",
-			"<body>a</body",
-			"<body>a</body" + testSnippet},
-		{"a </body> followed by a lone < still wins",
-			"<body>a</body><",
-			"<body>a" + testSnippet + "</body><"},
+		{"a page gets the snippet before its </body>", "<html><body><p>hi</p>◊</body></html>", ""},
+		{"an upper-case </BODY> is found", "<HTML><BODY>hi◊</BODY></HTML>", ""},
+		{"a mixed-case </Body > with space is found", "<body>hi◊</Body >", ""},
+		{"an end tag with attributes holding '>' is found", `<body>hi◊</body class=">">`, ""},
+		{"the first real </body> counts", "<body>a◊</body>b</body>", ""},
+		{"a </body> in a comment is not the end", "<html><body><!-- </body> -->x◊</body></html>", ""},
+		{"a page whose only </body> is in a comment gets it at its end", "<html><body>x<!-- </body> -->◊", ""},
+		{"a comment closed by --!> ends there", "<body><!-- a --!>◊</body>", ""},
+		{"<!--> is a whole comment", "<body><!-->◊</body>", ""},
+		{"<!---> is a whole comment", "<body><!--->◊</body>", ""},
+		{"a comment that never ends hides the rest", "<html><body>x<!-- </body></html>", "the page ends inside a comment"},
+		{"a bogus comment ends at the first '>'", "<body><? </body> ?>x◊</body>", ""},
+		{"a doctype ends at the first '>', quotes or not", `<!DOCTYPE html PUBLIC "-//W3C//DTD>x"><body>y◊</body>`, ""},
+		{"a document that omits </body> and </html> gets it at its end", "<!DOCTYPE html><title>t</title><p>x◊", ""},
+		{"a document with </html> and no </body> gets it before </html>", "<html><body>x◊</html>\n", ""},
+		{"a </body> in a script string is not the end", `<body><script>let s = "</body>"</script>◊</body>`, ""},
+		{"a script string after the real </body> is left alone", `<html><body>x◊</body><script>document.write("</body>")</script></html>`, ""},
+		{"a script in an escaped comment with a nested <script> ends at the right </script>",
+			`<body><script><!--<script>"</script>"</body>--></script>◊</body>`, ""},
+		{"</script > with a space ends the script", "<body><script>x</script >◊</body>", ""},
+		{"an upper-case </SCRIPT> ends the script", `<body><SCRIPT>"</body>"</SCRIPT>◊</body>`, ""},
+		{"<scripty> is not a script", "<body><scripty>◊</body>", ""},
+		{"a script that never ends hides the rest", `<html><body><script>"</body></html>`, "the page ends inside <script>"},
+		{"an unclosed <textarea> gets nothing", "<html><body><textarea></body></html>", "the page ends inside <textarea>"},
+		{"a </body> in a <title> is text", "<title></body></title><body>x◊</body>", ""},
+		{"a </body> in a <style> is text", `<style>a::after{content:"</body>"}</style><body>◊</body>`, ""},
+		{"a </body> in a <template> does not count", "<body><template></body></template>◊</body>", ""},
+		{"a page that ends inside a <template> gets nothing", "<html><body><template>x", "the page ends inside <template>"},
+		{"a </body> in a <noscript> is text", "<body><noscript></body></noscript>◊</body>", ""},
+		{"a </body> in an <xmp> is text", "<body><xmp></body></xmp>◊</body>", ""},
+		{"a </body> in an <iframe> is text", "<body><iframe></body></iframe>◊</body>", ""},
+		{"a </body> in a <noembed> is text", "<body><noembed></body></noembed>◊</body>", ""},
+		{"a </body> in a <noframes> is text", "<body><noframes></body></noframes>◊</body>", ""},
+		{"<plaintext> never ends", "<body><plaintext></body>", "the page ends inside <plaintext>"},
+		{"a double-quoted attribute may hold </body>", `<body><div title="a></body>">x◊</body>`, ""},
+		{"a single-quoted attribute may hold </body>", `<body><div title='a></body>'>x◊</body>`, ""},
+		{"an unquoted attribute ends at '>'", "<body><a href=x>◊</body>", ""},
+		{"a quote in an attribute name opens nothing", `<body><div "a>◊</body>`, ""},
+		{"a tag that never ends hides the rest", `<html><body><div title="</body></html>`, "the page ends inside a tag"},
+		{"a CDATA section in SVG may hold </body>", "<body><svg><![CDATA[</body>]]></svg>◊</body>", ""},
+		{"a CDATA section in HTML is a bogus comment", "<body><![CDATA[</body>]]>x◊", ""},
+		{"a script in SVG is not raw text", `<body><svg><script>"</svg>◊</body>`, ""},
+		{"a <p> leaves SVG, so a script after it is raw text", `<body><svg><p><script>"</body>"</script>◊</body>`, ""},
+		{"a <font color> leaves SVG", `<body><svg><font color=red><script>"</body>"</script>◊</body>`, ""},
+		{"a script in a <foreignObject> is raw text", `<body><svg><foreignObject><script>"</body>"</script></foreignObject></svg>◊</body>`, ""},
+		{"a self-closing <svg/> opens nothing", `<body><svg/><script>"</body>"</script>◊</body>`, ""},
+		{"a fragment gets nothing", "<p>fragment</p>", "fragment (no <html>, <body> or doctype)"},
+		{"an htmx partial gets nothing", `<div hx-swap-oob="true">x</div>`, "fragment (no <html>, <body> or doctype)"},
+		{"a </bodyx> is not the end tag", "<body>a</bodyx>◊", ""},
+		{"an unterminated </body is a tag that never ends", "<body>a</body", "the page ends inside a tag"},
+		{"a </body> followed by a lone < still wins", "<body>a◊</body><", ""},
+		{"a page that ends in </ gets nothing, as a tag after it would be a comment", "<body>a</", "the page ends inside an unfinished tag"},
+		{"a page that ends in <! gets nothing", "<body>a<!", "the page ends inside a comment"},
+		{"a page that ends in a lone < gets it after", "<body>a<◊", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := inject([]byte(tt.body), []byte(testSnippet))
-			if string(got) != tt.want {
-				t.Errorf("inject(%q)\n got %q\nwant %q", tt.body, got, tt.want)
+			in := strings.Replace(tt.page, here, "", 1)
+			l := scan([]byte(in))
+			if !strings.Contains(tt.page, here) {
+				if l.at >= 0 || l.why != tt.why {
+					t.Errorf("scan(%q) = at %d, why %q; want not injected because %q", in, l.at, l.why, tt.why)
+				}
+				return
+			}
+			if l.at < 0 {
+				t.Fatalf("scan(%q): not injected because %q", in, l.why)
+			}
+			got := inject([]byte(in), l, []byte(testSnippet), nil)
+			if want := strings.Replace(tt.page, here, testSnippet, 1); string(got) != want {
+				t.Errorf("inject(%q)\n got %q\nwant %q", in, got, want)
 			}
 		})
 	}
 }
 
-// bodyEndTag is the oracle for the fuzz target: a different way to find
-// the same tag.
-var bodyEndTag = regexp.MustCompile(`(?i)</body[ \t\n\f\r]*>`)
+func TestComplete(t *testing.T) {
+	tests := []struct {
+		name, page string
+		complete   bool
+	}{
+		{"a page that ends with </html> is complete", "<!DOCTYPE html><html><body>x</body></html>", true},
+		{"whitespace after </html> is allowed", "<html><body>x</body></html>\n\t ", true},
+		{"comments after </html> are allowed", "<html><body>x</body></html>\n<!-- 3 ms -->\n", true},
+		{"an upper-case </HTML > counts", "<HTML><BODY>x</BODY></HTML >", true},
+		{"a page without </html> is not", "<html><body>x</body>", false},
+		{"the head of a page is not", "<!DOCTYPE html><html><head><title>t</title></head>\n", false},
+		{"content after </html> means more is coming", "<html><body>x</body></html><p>", false},
+		{"a </html> in a comment does not count", "<html><body><!-- </html> -->", false},
+		{"a </html> in a script does not count", `<html><body><script>"</html>"`, false},
+		{"a </html> in a template does not count", "<html><body><template></html>", false},
+		{"an unclosed comment after </html> is not", "<html></html><!-- x", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := scan([]byte(tt.page)).complete; got != tt.complete {
+				t.Errorf("scan(%q).complete = %v, want %v", tt.page, got, tt.complete)
+			}
+		})
+	}
+}
 
+func TestMetaCSP(t *testing.T) {
+	tests := []struct {
+		name, page string
+		want       []string
+	}{
+		{"a double-quoted content is found", `<head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a'"></head>`, []string{"script-src 'nonce-a'"}},
+		{"character references are decoded", `<meta http-equiv="content-security-policy" content="script-src &#39;nonce-a&#39; &amp;">`, []string{"script-src 'nonce-a' &"}},
+		{"a single-quoted content is found", `<META HTTP-EQUIV='Content-Security-Policy' CONTENT='default-src "self"'>`, []string{`default-src "self"`}},
+		{"an unquoted http-equiv and content are found", `<meta content=default-src http-equiv=Content-Security-Policy>`, []string{"default-src"}},
+		{"each tag is found, in order", `<meta http-equiv="Content-Security-Policy" content="a"><meta charset=utf-8><meta http-equiv="Content-Security-Policy" content="b">`, []string{"a", "b"}},
+		{"other http-equiv values are not", `<meta http-equiv="refresh" content="5">`, nil},
+		{"a tag in a comment is not", `<!-- <meta http-equiv="Content-Security-Policy" content="a"> -->`, nil},
+		{"a tag in a template is not", `<template><meta http-equiv="Content-Security-Policy" content="a"></template>`, nil},
+		{"a tag in the body is not: browsers ignore it", `<body><meta http-equiv="Content-Security-Policy" content="a"></body>`, nil},
+		{"a tag without content is not", `<meta http-equiv="Content-Security-Policy">`, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, m := range scan([]byte(tt.page)).meta {
+				got = append(got, m.content)
+			}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("meta CSP of %q = %q, want %q", tt.page, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestInjectRewritesMetaCSP(t *testing.T) {
+	page := `<html><head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a'">` +
+		`<meta http-equiv=Content-Security-Policy content='style-src &#39;self&#39;'></head><body>x</body></html>`
+	l := scan([]byte(page))
+	got := inject([]byte(page), l, []byte(testSnippet), []string{`script-src 'nonce-a' 'nonce-b' "q" &`, "style-src 'self'"})
+	want := `<html><head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a' 'nonce-b' &quot;q&quot; &amp;">` +
+		`<meta http-equiv=Content-Security-Policy content='style-src &#39;self&#39;'></head><body>x` + testSnippet + `</body></html>`
+	if string(got) != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	if m := scan(got).meta; len(m) != 2 || m[0].content != `script-src 'nonce-a' 'nonce-b' "q" &` {
+		t.Errorf("the rewritten page reads %+v", m)
+	}
+}
+
+// FuzzInject checks the injector against golang.org/x/net/html, which
+// parses as browsers do: the output is the input, or the input with the
+// snippet inserted once before a </body> or </html> end tag or at the end of
+// a document, and then the snippet is an element in the page, never text in
+// a comment, raw text or an attribute, and never inside a template.
 func FuzzInject(f *testing.F) {
 	for _, s := range []string{
 		"<html><body><p>hi</p></body></html>",
@@ -64,32 +181,89 @@ func FuzzInject(f *testing.F) {
 		"</body\n\t >",
 		"<</body><",
 		"</bodY",
+		"<!DOCTYPE html><title></body></title><p>x",
+		"<body><script><!--<script></script></body>--></script></body>",
+		"<body><svg><![CDATA[</body>]]><foreignObject><style></body></style></foreignObject></svg></body>",
+		`<body><textarea></body><div title="</body>"><template></body></template></body>`,
 		testSnippet,
 	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, body []byte) {
-		if bytes.Contains(body, []byte(testSnippet)) {
-			t.Skip("the body already holds the snippet")
+		if bytes.Contains(body, []byte("debugtoolbar-test")) {
+			t.Skip("the body already holds the snippet's id")
 		}
 		in := bytes.Clone(body)
-		out := inject(body, []byte(testSnippet))
-
-		// The snippet starts with its only '<', so a copy of it cannot
-		// overlap the inserted one: exactly one means it was inserted once.
-		if n := bytes.Count(out, []byte(testSnippet)); n != 1 {
-			t.Fatalf("snippet appears %d times in %q", n, out)
+		l := scan(body)
+		if l.at < 0 {
+			if l.why == "" {
+				t.Fatalf("scan(%q): not injected, with no reason", in)
+			}
+			return
 		}
-		i := bytes.Index(out, []byte(testSnippet))
-		if back := append(bytes.Clone(out[:i]), out[i+len(testSnippet):]...); !bytes.Equal(back, in) {
-			t.Fatalf("removing the snippet gives %q, want %q", back, in)
+		out := inject(body, l, []byte(testSnippet), nil)
+		if !bytes.Equal(out[:l.at], in[:l.at]) || string(out[l.at:l.at+len(testSnippet)]) != testSnippet || !bytes.Equal(out[l.at+len(testSnippet):], in[l.at:]) {
+			t.Fatalf("inject(%q) = %q: not the input with the snippet at %d", in, out, l.at)
 		}
-		want := len(in)
-		if m := bodyEndTag.FindAllIndex(in, -1); m != nil {
-			want = m[len(m)-1][0]
+		if rest := in[l.at:]; l.at != len(in) && !hasFoldPrefix(rest, "</body") && !hasFoldPrefix(rest, "</html") {
+			t.Fatalf("snippet at %d in %q, before neither </body> nor </html>", l.at, in)
 		}
-		if i != want {
-			t.Fatalf("snippet at %d in %q, want %d", i, out, want)
+		if !isDocument(in) {
+			t.Fatalf("snippet inserted into %q, which names no <html>, <body> or doctype", in)
+		}
+		doc, err := html.Parse(bytes.NewReader(out))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if where := misplaced(doc, false); where != "" {
+			t.Fatalf("in %q, the snippet lands %s", out, where)
 		}
 	})
+}
+
+// isDocument reports whether b mentions anything that makes it a document.
+func isDocument(b []byte) bool {
+	low := bytes.ToLower(b)
+	for _, s := range []string{"<html", "<body", "<!doctype", "</body", "</html"} {
+		if bytes.Contains(low, []byte(s)) {
+			return true
+		}
+	}
+	return false
+}
+
+// misplaced says where the snippet's id lands when not on an element
+// outside any template: in a comment, in text (raw text included), in an
+// attribute of another element, or in a template's contents.
+func misplaced(n *html.Node, inTemplate bool) string {
+	const id = "debugtoolbar-test"
+	switch n.Type {
+	case html.CommentNode:
+		if strings.Contains(n.Data, id) {
+			return "in a comment"
+		}
+	case html.TextNode:
+		if strings.Contains(n.Data, id) {
+			return "in text in <" + n.Parent.Data + ">"
+		}
+	case html.ElementNode:
+		for _, a := range n.Attr {
+			if !strings.Contains(a.Val, id) {
+				continue
+			}
+			if a.Key != "id" || a.Val != id || n.Data != "div" || n.Namespace != "" {
+				return "in an attribute of <" + n.Data + ">"
+			}
+			if inTemplate {
+				return "in a template"
+			}
+		}
+		inTemplate = inTemplate || n.Data == "template" && n.Namespace == ""
+	}
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		if where := misplaced(c, inTemplate); where != "" {
+			return where
+		}
+	}
+	return ""
 }

@@ -1,7 +1,9 @@
 // Package respwriter is the response writer the toolbar wraps around an
 // observed request's http.ResponseWriter. It holds an HTML response back
-// until the handler returns, then inserts the toolbar's snippet before the
-// last </body>; every other response passes through as it would without it.
+// until the handler returns, then inserts the toolbar's snippet at the real
+// end of the body (see scan: never inside a comment, raw text or a
+// template, and never into a fragment); every other response passes through
+// as it would without it.
 //
 // The decision is made when the final status is written (WriteHeader or the
 // first Write), from the request and the headers, the way chi's Compress
@@ -9,7 +11,17 @@
 // encodings other than gzip pass through at once, with nothing held. A body
 // without a Content-Type is held for its first 512 bytes and sniffed as
 // net/http would. A held body is written out untouched as soon as the
-// handler flushes, hijacks, or writes more than Options.MaxBody.
+// handler hijacks or writes more than Options.MaxBody, and when it flushes,
+// unless what it flushed is a whole page.
+//
+// # Flushing
+//
+// A flush says the handler is streaming, except when it comes at the end of
+// a complete page: templ's runtime flushes at the end of every top-level
+// Render, so component.Render(ctx, w) ends with one. A flush while the held
+// page ends with its real </html> (then only whitespace and comments) keeps
+// holding; if the handler writes anything more, everything held goes out at
+// once, flushed, and the rest streams through as written.
 //
 // Use it from one goroutine, like any ResponseWriter:
 //
@@ -44,11 +56,12 @@ type Options struct {
 	// larger body passes through untouched.
 	MaxBody int
 
-	// Snippet returns the markup to insert into a page (see [Page]). It is
-	// called at most once, only when injecting. A nil Snippet, an empty
-	// snippet or an error injects nothing: the page is served as the app
-	// wrote it, and Result.NotInjected says why.
-	Snippet func(p Page) ([]byte, error)
+	// Snippet returns what to change in a page (see [Page] and
+	// [Injection]). It is called at most once, only for a page that has a
+	// place for the snippet. A nil Snippet, an empty Markup or an error
+	// injects nothing: the page is served as the app wrote it, and
+	// Result.NotInjected says why.
+	Snippet func(p Page) (Injection, error)
 
 	// OnHeader is called once, right before the final headers are written to
 	// the inner writer, in every mode (not for 1xx, not when the connection
@@ -63,15 +76,33 @@ type Options struct {
 // everything about the response is known by then.
 type Page struct {
 	// Header is the response headers as they will be sent (after
-	// OnHeader), so the snippet can read the CSP and its nonces; the
-	// snippet may add to them (a CSP source of its own).
+	// OnHeader), so the snippet can read the CSP and its nonces. Read it;
+	// changes go in Injection.Header.
 	Header http.Header
-	// Body is the page as the browser will read it (a gzip body decoded),
-	// for what it declares in <meta> tags. Read it; do not keep it.
+	// Body is the page as the browser will read it (a gzip body decoded).
+	// Read it; do not keep it.
 	Body        []byte
 	Status      int
 	Size        int64 // body bytes the app wrote
 	ContentType string
+	// MetaCSP is the content of each <meta http-equiv="Content-Security-Policy">
+	// of the page's head, character references decoded, in document order.
+	MetaCSP []string
+}
+
+// Injection is what Snippet asks to change in a page. Nothing of it is
+// applied unless all of it is: when the page is served untouched, so are its
+// headers.
+type Injection struct {
+	// Markup is inserted at the real end of the body.
+	Markup []byte
+	// Header holds headers to send instead of the page's own: each key
+	// replaces all the values of that header.
+	Header http.Header
+	// MetaCSP is nil, or has one entry per Page.MetaCSP: the new content of
+	// that tag. A tag whose entry is unchanged is left as written; another
+	// gets its content attribute rewritten, double-quoted.
+	MetaCSP []string
 }
 
 // Result is how a response went.
@@ -84,8 +115,10 @@ type Result struct {
 	// request", "status 304", "no body status", "range response",
 	// "encoding br", "trailers", "invalid status", "streamed (flushed)",
 	// "hijacked", "hijack failed", "body over cap", "content-length
-	// mismatch", "undecodable gzip", "empty snippet", "handler panicked",
-	// "toolbar error: ...".
+	// mismatch", "undecodable gzip", "empty body", "fragment (no <html>,
+	// <body> or doctype)", "the page ends inside <textarea>" (or a comment,
+	// a tag, <script>, ...), "empty snippet", "handler panicked", "toolbar
+	// error: ...".
 	NotInjected string
 }
 
@@ -105,7 +138,7 @@ const (
 type Writer struct {
 	rw       http.ResponseWriter
 	req      *http.Request
-	snippet  func(Page) ([]byte, error)
+	snippet  func(Page) (Injection, error)
 	onHeader func(http.Header)
 	max      int
 
@@ -119,7 +152,11 @@ type Writer struct {
 	plain    buffer      // a gzip body decoded, injected
 	out      buffer      // and encoded again
 	size     int64
-	prepared bool // OnHeader ran and the headers are final
+	flushed  bool   // the handler flushed a complete page, which is still held
+	page     []byte // the held page as the browser reads it, once read (see read)
+	lay      layout // its layout, valid while page is not nil
+	readErr  string // why the page could not be read
+	prepared bool   // OnHeader ran and the headers are final
 	hijacked bool
 	finished bool
 	injected bool
@@ -194,7 +231,7 @@ func (w *Writer) WriteString(s string) (int, error) {
 		w.size += int64(n)
 		return n, err
 	}
-	if n := len(w.held.b) + len(s); !w.sniff && n <= w.max && (w.clen < 0 || int64(n) <= w.clen) {
+	if n := len(w.held.b) + len(s); !w.sniff && !w.flushed && n <= w.max && (w.clen < 0 || int64(n) <= w.clen) {
 		w.reserve(len(s))
 		w.held.b = append(w.held.b, s...)
 		w.size += int64(len(s))
@@ -209,6 +246,9 @@ func (w *Writer) WriteString(s string) (int, error) {
 func (w *Writer) hold(p []byte) (int, error) {
 	if w.clen >= 0 && int64(len(w.held.b)+len(p)) > w.clen {
 		return 0, http.ErrContentLength // as net/http says it
+	}
+	if w.flushed && len(p) > 0 {
+		return w.resume(p)
 	}
 	if w.sniff {
 		k := min(len(p), sniffLen-len(w.held.b))
@@ -311,23 +351,57 @@ type writerOnly struct{ io.Writer }
 func (w *Writer) Flush() { _ = w.FlushError() }
 
 // FlushError writes out what is held, stops holding (a flushing handler is
-// streaming), and flushes the inner writer.
+// streaming), and flushes the inner writer; but a complete HTML page is
+// still held, until the handler writes more or returns (see Flushing).
 func (w *Writer) FlushError() error {
 	if w.state == stateIdle {
 		w.WriteHeader(http.StatusOK) // net/http sends the headers on Flush
 	}
 	if w.state == stateHold {
+		if w.flushed {
+			return nil // nothing new since the page was found complete
+		}
 		sniffing := w.sniff
 		w.sniffNow()
 		reason := "streamed (flushed)"
 		if sniffing && w.sniffed != "" && !isHTML(w.sniffed) {
 			reason = "not html"
+		} else if w.complete() {
+			w.flushed = true
+			return nil
 		}
 		if err := w.commit(reason); err != nil {
 			return err
 		}
 	}
 	return http.NewResponseController(w.rw).Flush()
+}
+
+// complete reports whether the held body is a whole HTML page (see
+// layout.complete). Finish reuses what it read.
+func (w *Writer) complete() bool {
+	if len(w.held.b) == 0 || (w.clen >= 0 && int64(len(w.held.b)) != w.clen) {
+		return false
+	}
+	_, reason := w.read()
+	return reason == "" && w.lay.complete
+}
+
+// resume is Write after a complete page was flushed and held: the handler
+// is streaming after all, so what is held goes out, flushed, as it would
+// have at the flush, and p after it. p may lie in the held buffer.
+func (w *Writer) resume(p []byte) (n int, err error) {
+	w.pass("streamed (flushed)")
+	defer w.release()
+	if _, err := w.rw.Write(w.held.b); err != nil {
+		return 0, err
+	}
+	if err := http.NewResponseController(w.rw).Flush(); err != nil {
+		return 0, err
+	}
+	n, err = w.rw.Write(p)
+	w.size += int64(n)
+	return n, err
 }
 
 // Hijack writes out what is held and hands over the connection. It fails
@@ -405,6 +479,7 @@ func (w *Writer) release() {
 	w.held.give()
 	w.plain.give()
 	w.out.give()
+	w.page = nil
 }
 
 // prepareHeader makes the header map what is to be sent: as it was at the
@@ -517,8 +592,33 @@ func (w *Writer) finishHold() {
 	_, _ = w.rw.Write(out)
 }
 
+// read returns the held page as the browser reads it (a gzip body decoded),
+// with its layout in w.lay, or why it cannot be read; once, as long as
+// nothing more is held.
+func (w *Writer) read() (page []byte, reason string) {
+	if w.page != nil || w.readErr != "" {
+		return w.page, w.readErr
+	}
+	page = w.held.b
+	if isGzip(w.rw.Header().Get("Content-Encoding")) {
+		w.plain.b = w.plain.b[:0]
+		switch err := gunzip(&w.plain, w.held.b, w.max); {
+		case err == errOverCap:
+			w.readErr = "body over cap"
+		case err != nil:
+			w.readErr = "undecodable gzip"
+		}
+		page = w.plain.b
+	}
+	if w.readErr != "" {
+		return nil, w.readErr
+	}
+	w.page, w.lay = page, scan(page)
+	return page, ""
+}
+
 // injectInto returns the held body with the snippet injected, or why not.
-// The held body is left as it was whenever it returns a reason.
+// The held body and h are left as they were whenever it returns a reason.
 func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -528,35 +628,45 @@ func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 	if w.snippet == nil {
 		return nil, "empty snippet"
 	}
-	gz := isGzip(h.Get("Content-Encoding"))
-	body := w.held.b
-	if gz {
-		switch err := gunzip(&w.plain, w.held.b, w.max); {
-		case err == errOverCap:
-			return nil, "body over cap"
-		case err != nil:
-			return nil, "undecodable gzip"
-		}
-		body = w.plain.b
+	body, reason := w.read()
+	switch {
+	case reason != "":
+		return nil, reason
+	case len(body) == 0:
+		return nil, "empty body"
+	case w.lay.at < 0:
+		return nil, w.lay.why
 	}
-	s, err := w.snippet(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: h.Get("Content-Type")})
-	if err != nil {
+	meta := make([]string, len(w.lay.meta))
+	for i, m := range w.lay.meta {
+		meta[i] = m.content
+	}
+	inj, err := w.snippet(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: h.Get("Content-Type"), MetaCSP: meta})
+	switch {
+	case err != nil:
 		return nil, "toolbar error: " + err.Error()
-	}
-	if len(s) == 0 {
+	case len(inj.Markup) == 0:
 		return nil, "empty snippet"
+	case inj.MetaCSP != nil && len(inj.MetaCSP) != len(meta):
+		return nil, fmt.Sprintf("toolbar error: %d meta CSP contents for %d tags", len(inj.MetaCSP), len(meta))
 	}
-	if !gz {
-		w.held.grow(len(s), 0) // so inject works in place
-		w.held.b = inject(w.held.b, s)
-		return w.held.b, ""
+	if !isGzip(h.Get("Content-Encoding")) {
+		w.held.grow(len(inj.Markup), 0) // so inject works in place
+		w.held.b = inject(w.held.b, w.lay, inj.Markup, inj.MetaCSP)
+		out = w.held.b
+	} else {
+		w.plain.grow(len(inj.Markup), 0)
+		w.plain.b = inject(w.plain.b, w.lay, inj.Markup, inj.MetaCSP)
+		if err := gzipTo(&w.out, w.plain.b); err != nil {
+			return nil, "toolbar error: gzip: " + err.Error()
+		}
+		out = w.out.b
 	}
-	w.plain.grow(len(s), 0)
-	w.plain.b = inject(w.plain.b, s)
-	if err := gzipTo(&w.out, w.plain.b); err != nil {
-		return nil, "toolbar error: gzip: " + err.Error()
+	w.page = nil
+	for k, v := range inj.Header {
+		h[k] = v
 	}
-	return w.out.b, ""
+	return out, ""
 }
 
 // Abort is called instead of Finish when the handler panicked: it writes out

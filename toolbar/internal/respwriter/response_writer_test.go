@@ -24,6 +24,8 @@ import (
 	"testing"
 	"time"
 
+	templruntime "github.com/a-h/templ/runtime"
+
 	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/respwriter"
 )
 
@@ -60,7 +62,7 @@ func startServer(t *testing.T, next http.Handler, o respwriter.Options, inner fu
 	t.Helper()
 	s := &server{results: make(chan respwriter.Result, 1)}
 	if o.Snippet == nil {
-		o.Snippet = func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil }
+		o.Snippet = inserts(snippet)
 	}
 	onHeader := o.OnHeader
 	o.OnHeader = func(h http.Header) {
@@ -184,13 +186,17 @@ func page(n int) string {
 	return b.String()
 }
 
-// injected is page as the Writer serves it.
+// injected is page as the Writer serves it: page has one </body>.
 func injected(page string) string {
-	i := strings.LastIndex(strings.ToLower(page), "</body>")
-	if i < 0 {
-		return page + snippet
-	}
+	i := strings.Index(strings.ToLower(page), "</body>")
 	return page[:i] + snippet + page[i:]
+}
+
+// inserts is a Snippet that inserts markup.
+func inserts(markup string) func(respwriter.Page) (respwriter.Injection, error) {
+	return func(respwriter.Page) (respwriter.Injection, error) {
+		return respwriter.Injection{Markup: []byte(markup)}, nil
+	}
 }
 
 func htmlHandler(body string) http.HandlerFunc {
@@ -223,14 +229,14 @@ func TestInjectsIntoHTML(t *testing.T) {
 			want:    "<HTML><BODY>hi" + snippet + "</BODY></HTML>",
 		},
 		{
-			name:    "only the last </body> counts",
+			name:    "a </body> in a script is not the end of the body",
 			handler: htmlHandler(`<body><script>let s = "</body>"</script></body>`),
 			want:    `<body><script>let s = "</body>"</script>` + snippet + `</body>`,
 		},
 		{
-			name:    "a body with no </body> gets the snippet appended",
-			handler: htmlHandler("<p>no end tag</p>"),
-			want:    "<p>no end tag</p>" + snippet,
+			name:    "a document with no </body> gets the snippet at its end",
+			handler: htmlHandler("<!DOCTYPE html><p>no end tag</p>"),
+			want:    "<!DOCTYPE html><p>no end tag</p>" + snippet,
 		},
 		{
 			name: "a Content-Length set by the app is corrected",
@@ -444,8 +450,23 @@ func TestPassesThrough(t *testing.T) {
 				w.Header().Set("Content-Type", "text/html")
 				w.WriteHeader(http.StatusOK)
 			},
-			opts:   respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { return nil, nil }},
-			reason: "empty snippet",
+			reason: "empty body",
+		},
+		{
+			name:    "an HTML fragment, with no <html>, <body> or doctype, gets nothing",
+			handler: htmlHandler(`<div hx-swap-oob="true"><p>partial</p></div>`),
+			reason:  "fragment (no <html>, <body> or doctype)",
+		},
+		{
+			name:    "a page that ends inside an unclosed <textarea> gets nothing",
+			handler: htmlHandler("<!DOCTYPE html><body><form><textarea></body></html>"),
+			reason:  "the page ends inside <textarea>",
+		},
+		{
+			name:    "a page whose Snippet returns no markup is untouched",
+			handler: htmlHandler(html),
+			opts:    respwriter.Options{Snippet: inserts("")},
+			reason:  "empty snippet",
 		},
 		{
 			name: "a br-encoded page passes through",
@@ -851,7 +872,7 @@ func TestHijack(t *testing.T) {
 func TestHijackUnsupported(t *testing.T) {
 	rec := httptest.NewRecorder() // no Hijacker
 	w := respwriter.New(rec, httptest.NewRequest("GET", "/", nil), respwriter.Options{
-		Snippet: func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil },
+		Snippet: inserts(snippet),
 	})
 	w.Header().Set("Content-Type", "text/html")
 	io.WriteString(w, "<body></body>")
@@ -1005,7 +1026,7 @@ func TestToolbarErrors(t *testing.T) {
 		name string
 		opts respwriter.Options
 	}{
-		{"a Snippet that panics", respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { panic("snippet bug") }}},
+		{"a Snippet that panics", respwriter.Options{Snippet: func(respwriter.Page) (respwriter.Injection, error) { panic("snippet bug") }}},
 		{"an OnHeader that panics", respwriter.Options{OnHeader: func(http.Header) { panic("hook bug") }}},
 	}
 	for _, tt := range tests {
@@ -1064,7 +1085,7 @@ func TestHeaderIsTheInnerMap(t *testing.T) {
 func TestPassThroughWritesDoNotAllocate(t *testing.T) {
 	inner := &discardWriter{h: http.Header{"Content-Type": {"application/json"}}}
 	w := respwriter.New(inner, httptest.NewRequest("GET", "/", nil), respwriter.Options{
-		Snippet: func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil },
+		Snippet: inserts(snippet),
 	})
 	w.WriteHeader(http.StatusOK)
 	p := []byte(`{"a":1}`)
@@ -1092,7 +1113,7 @@ func TestHijackAfterWrites(t *testing.T) {
 	defer c2.Close()
 	rec := &hijackRecorder{ResponseRecorder: httptest.NewRecorder(), conn: c1}
 	w := respwriter.New(rec, httptest.NewRequest("GET", "/", nil), respwriter.Options{
-		Snippet: func(respwriter.Page) ([]byte, error) { return []byte(snippet), nil },
+		Snippet: inserts(snippet),
 	})
 	w.Header().Set("Content-Type", "text/html")
 	io.WriteString(w, "<body>held")
@@ -1158,7 +1179,7 @@ func TestFragmentRequestsAreNotInjected(t *testing.T) {
 			r := httptest.NewRequest("GET", "/", nil)
 			r.Header.Set(c.header, c.value)
 			rec := httptest.NewRecorder()
-			w := respwriter.New(rec, r, respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { return []byte("<x>"), nil }})
+			w := respwriter.New(rec, r, respwriter.Options{Snippet: inserts("<x>")})
 			w.Header().Set("Content-Type", "text/html")
 			w.Write([]byte("<p>fragment</p>"))
 			res := w.Finish()
@@ -1171,11 +1192,224 @@ func TestFragmentRequestsAreNotInjected(t *testing.T) {
 		r := httptest.NewRequest("GET", "/", nil)
 		r.Header.Set("Sec-Fetch-Dest", "document")
 		rec := httptest.NewRecorder()
-		w := respwriter.New(rec, r, respwriter.Options{Snippet: func(respwriter.Page) ([]byte, error) { return []byte("<x>"), nil }})
+		w := respwriter.New(rec, r, respwriter.Options{Snippet: inserts("<x>")})
 		w.Header().Set("Content-Type", "text/html")
-		w.Write([]byte("<p>page</p>"))
+		w.Write([]byte("<body>page</body>"))
 		if res := w.Finish(); !res.Injected {
 			t.Errorf("result %+v", res)
 		}
 	})
+}
+
+// renderTempl writes page as a templ component's Render does with templ's
+// runtime: through a 4 KB buffer, flushed, with the writer's Flush, when the
+// top-level component returns.
+func renderTempl(w io.Writer, page string) error {
+	buf, nested := templruntime.GetBuffer(w)
+	if !nested {
+		defer templruntime.ReleaseBuffer(buf)
+	}
+	_, err := buf.WriteString(page)
+	return err
+}
+
+func TestFlushedPages(t *testing.T) {
+	small := "<!DOCTYPE html>\n<html><body><p>hi</p></body></html>\n"
+	big := page(10 << 10)
+	gz := func(s string) []byte {
+		var b bytes.Buffer
+		zw := gzip.NewWriter(&b)
+		io.WriteString(zw, s)
+		zw.Close()
+		return b.Bytes()
+	}
+	flush := func(w http.ResponseWriter) { w.(http.Flusher).Flush() }
+	tests := []struct {
+		name    string
+		handler http.HandlerFunc
+		want    string // the body the client gets, decoded
+		reason  string // "" when injected
+	}{
+		{
+			name: "a page rendered by templ's runtime, flushed at its end, is injected",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				renderTempl(w, big)
+			},
+			want: injected(big),
+		},
+		{
+			name:    "a small templ page with no Content-Type is sniffed and injected",
+			handler: func(w http.ResponseWriter, r *http.Request) { renderTempl(w, small) },
+			want:    injected(small),
+		},
+		{
+			name: "a complete page flushed through http.ResponseController is injected",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, small)
+				http.NewResponseController(w).Flush()
+			},
+			want: injected(small),
+		},
+		{
+			name: "a complete page flushed twice is injected",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, small)
+				flush(w)
+				flush(w)
+			},
+			want: injected(small),
+		},
+		{
+			name: "a complete page with a comment after </html> is injected",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, small+"<!-- rendered in 2 ms -->\n")
+				flush(w)
+			},
+			want: injected(small + "<!-- rendered in 2 ms -->\n"),
+		},
+		{
+			name: "a complete gzip page flushed at its end is injected",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				w.Header().Set("Content-Encoding", "gzip")
+				w.Write(gz(big))
+				flush(w)
+			},
+			want: injected(big),
+		},
+		{
+			name: "a page flushed before its end streams",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, "<html><head></head>")
+				flush(w)
+				io.WriteString(w, "<body></body></html>")
+			},
+			want:   "<html><head></head><body></body></html>",
+			reason: "streamed (flushed)",
+		},
+		{
+			name: "a page flushed with </html> in a comment streams",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, "<html><body><!-- </html>")
+				flush(w)
+				io.WriteString(w, " --></body></html>")
+			},
+			want:   "<html><body><!-- </html> --></body></html>",
+			reason: "streamed (flushed)",
+		},
+		{
+			name: "a write after a flushed complete page streams all of it",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, small)
+				flush(w)
+				io.WriteString(w, "<p>more</p>")
+				flush(w)
+				w.Write([]byte("<p>and more</p>"))
+			},
+			want:   small + "<p>more</p><p>and more</p>",
+			reason: "streamed (flushed)",
+		},
+		{
+			name: "a copy after a flushed complete page streams all of it",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, small)
+				flush(w)
+				io.Copy(w, struct{ io.Reader }{strings.NewReader(big)})
+			},
+			want:   small + big,
+			reason: "streamed (flushed)",
+		},
+		{
+			name: "an empty write after a flushed complete page changes nothing",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "text/html")
+				io.WriteString(w, small)
+				flush(w)
+				w.Write(nil)
+			},
+			want: injected(small),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t, tt.handler, respwriter.Options{}, nil)
+			c := s.Client()
+			c.Timeout = 5 * time.Second
+			resp, err := c.Get(s.URL) // decodes gzip
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, err := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if err != nil {
+				t.Fatal(err)
+			}
+			res := s.result(t)
+			if string(body) != tt.want {
+				t.Errorf("body\n got %.300q\nwant %.300q", body, tt.want)
+			}
+			if res.Injected != (tt.reason == "") || res.NotInjected != tt.reason {
+				t.Errorf("Result = %+v, want reason %q", res, tt.reason)
+			}
+			if n := s.onHeader.Load(); n != 1 {
+				t.Errorf("OnHeader ran %d times", n)
+			}
+		})
+	}
+}
+
+// TestStreamingAfterACompletePage is TestStreaming for a handler that
+// flushes a whole page and then keeps writing: the page arrives as soon as
+// the handler writes more, before the handler finishes.
+func TestStreamingAfterACompletePage(t *testing.T) {
+	first := "<!DOCTYPE html><html><body>one</body></html>\n"
+	release := make(chan struct{})
+	s := newServer(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		io.WriteString(w, first)
+		w.(http.Flusher).Flush()
+		io.WriteString(w, "<!-- two -->")
+		w.(http.Flusher).Flush()
+		select {
+		case <-release:
+		case <-r.Context().Done():
+			return
+		}
+		io.WriteString(w, "<!-- three -->")
+	}), respwriter.Options{}, nil)
+	defer func() {
+		select {
+		case <-release:
+		default:
+			close(release)
+		}
+	}()
+	resp, err := rawClient(s.Server).Get(s.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	got := make([]byte, len(first)+len("<!-- two -->"))
+	if _, err := io.ReadFull(resp.Body, got); err != nil {
+		t.Fatalf("reading the first parts: %v", err)
+	}
+	if string(got) != first+"<!-- two -->" {
+		t.Fatalf("first parts %q", got)
+	}
+	close(release)
+	rest, err := io.ReadAll(resp.Body)
+	if err != nil || string(rest) != "<!-- three -->" {
+		t.Errorf("rest %q, %v", rest, err)
+	}
+	if res := s.result(t); res.Injected || res.NotInjected != "streamed (flushed)" {
+		t.Errorf("Result = %+v", res)
+	}
 }
