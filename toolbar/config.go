@@ -17,12 +17,21 @@ type Config struct {
 	// ("10.0.0.7", "::1") and CIDRs ("10.0.0.0/8"). Empty means loopback
 	// only: 127.0.0.0/8 and ::1.
 	InternalIPs []string
-	// TrustedProxies are the direct peers (IPs and CIDRs) whose
-	// X-Forwarded-For and X-Real-IP headers are believed; the client is the
-	// right-most address in X-Forwarded-For that is not itself a trusted
-	// proxy. A request from any other peer that carries such headers is not
-	// observed: behind a reverse proxy on the same host every client would
-	// otherwise look like 127.0.0.1.
+	// TrustedProxies are the direct peers (IPs and CIDRs) whose client-IP
+	// headers are believed: Forwarded, X-Forwarded-For, X-Real-IP,
+	// True-Client-IP, CF-Connecting-IP, Fastly-Client-IP, X-Client-IP,
+	// Fly-Client-IP and X-Cluster-Client-IP. Each names the right-most
+	// address of its list that is not itself a trusted proxy; all those
+	// present must name the same client, or the request is not observed (a
+	// proxy passes through from the client the headers it does not set
+	// itself). A request from a trusted proxy that names no client is not
+	// observed either.
+	//
+	// A request from any other peer that carries one of those headers is
+	// not observed: behind a reverse proxy on the same host every client
+	// would otherwise look like 127.0.0.1, and a middleware before the
+	// toolbar that rewrites RemoteAddr from them (chi's middleware.RealIP)
+	// would let anyone in. The toolbar logs once how to configure it.
 	TrustedProxies []string
 	// Show, when set, is asked about every request the allowlist lets in
 	// and can veto it (like Django's SHOW_TOOLBAR_CALLBACK). It cannot let
