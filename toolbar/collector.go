@@ -41,7 +41,7 @@ func collectorFrom(ctx context.Context) *collector {
 
 // Record implements sqltrace.Recorder.
 func (c *collector) Record(e sqltrace.Event) {
-	c.redact.args(e.Args)
+	c.redact.event(&e)
 	keep(c, &c.rec.Queries, &c.rec.QueriesDropped, c.maxQ, e)
 }
 
@@ -113,10 +113,12 @@ func (c *collector) route() string {
 }
 
 func (c *collector) recordCache(e panels.CacheEvent) {
+	e.Err = c.redact.err(e.Err)
 	keep(c, &c.rec.Cache, &c.rec.CacheDropped, c.maxCache, e)
 }
 
 func (c *collector) recordSpan(s panels.Span) {
+	s.Err = c.redact.err(s.Err)
 	keep(c, &c.rec.Spans, &c.rec.SpansDropped, c.maxCache, s)
 }
 
@@ -163,7 +165,7 @@ func (c *collector) finish() {
 		}
 		c.reported[tok] = true
 		e.Unclosed = true
-		c.redact.args(e.Args)
+		c.redact.event(&e)
 		if len(c.rec.Queries) >= c.maxQ {
 			c.rec.QueriesDropped++
 		} else {

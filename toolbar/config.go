@@ -57,9 +57,14 @@ type Config struct {
 	MaxBodyBytes int
 	// Thresholds tune the alerts (slow query, N+1...).
 	Thresholds panels.Thresholds
-	// RedactNames are extra name fragments (case-insensitive) whose header,
-	// query, form, cookie and SQL argument values are hidden, in addition to
-	// password, passwd, secret, token, key, auth and session.
+	// RedactNames are extra name fragments (case-insensitive, matched
+	// anywhere in a name) whose header, query, form, cookie and SQL argument
+	// or column values are hidden. Built in are names with a word such as
+	// password, passwd, pwd, secret, token, key, apikey, auth,
+	// authorization, session, cookie, credential, signature or otp, matched
+	// as whole words of snake_case, camelCase or kebab-case names
+	// ("private_key", "X-Api-Key", "accessToken"; not "keyword", "monkey" or
+	// "author"). Passwords in connection strings are hidden in every text.
 	RedactNames []string
 	// Logger receives the toolbar's own warnings (default slog.Default()).
 	Logger *slog.Logger

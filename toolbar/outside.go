@@ -44,7 +44,7 @@ func newOutside(max int, redact *redactor) *outside {
 
 // Record implements sqltrace.Recorder.
 func (o *outside) Record(e sqltrace.Event) {
-	o.redact.args(e.Args)
+	o.redact.event(&e)
 	o.mu.Lock()
 	o.total++
 	if len(o.events) < o.max {

@@ -1,32 +1,144 @@
 package toolbar
 
 import (
-	"database/sql"
+	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // Redacted replaces every hidden value.
 const Redacted = "[redacted]"
 
-var secretNames = []string{"password", "passwd", "secret", "token", "key", "auth", "session"}
+// secretWords are the words that make a name secret wherever they stand in
+// it: "api_key", "X-Api-Key" and "privateKey" are secret, "keyword",
+// "monkey" and "author" are not (see words).
+var secretWords = map[string]bool{
+	"password": true, "passwd": true, "pwd": true, "pass": true, "passphrase": true,
+	"secret": true, "secrets": true, "token": true, "tokens": true,
+	"key": true, "keys": true, "apikey": true,
+	"auth": true, "authorization": true, "authentication": true,
+	"session": true, "sessions": true, "sessionid": true, "sid": true,
+	"cookie": true, "cookies": true,
+	"credential": true, "credentials": true, "creds": true,
+	"signature": true, "sig": true,
+	"otp": true, "totp": true, "hotp": true, "mfa": true, "pin": true,
+	"jwt": true, "bearer": true, "csrf": true, "xsrf": true,
+}
 
-// redactor hides the values of names that look secret.
-type redactor struct{ names []string }
+// secretSuffixes make secret a word that ends in one, for names written as
+// one word: "newpassword", "clientsecret", "accesstoken", "privatekey".
+var secretSuffixes = []string{"password", "passwd", "secret", "token", "apikey", "accesskey", "secretkey", "privatekey", "sessionid", "credentials", "credential"}
+
+// redactor hides the values of names that look secret, and passwords in
+// text.
+type redactor struct {
+	extra []string // lower-case fragments from Config.RedactNames
+
+	sqlMu    sync.Mutex
+	sqlCache map[string]*sqlSecrets // by statement text; see sqlInfo
+}
 
 func newRedactor(extra []string) *redactor {
-	r := &redactor{names: append([]string(nil), secretNames...)}
+	r := &redactor{sqlCache: map[string]*sqlSecrets{}}
 	for _, n := range extra {
-		r.names = append(r.names, strings.ToLower(n))
+		if n = strings.ToLower(strings.TrimSpace(n)); n != "" {
+			r.extra = append(r.extra, n)
+		}
 	}
 	return r
 }
 
+// secret reports whether a header, field, column or argument called name
+// holds a secret: one of its words is a secret word or ends in a secret
+// suffix, or it contains one of Config.RedactNames.
 func (r *redactor) secret(name string) bool {
+	if secretName(name) {
+		return true
+	}
+	if len(r.extra) == 0 {
+		return false
+	}
 	name = strings.ToLower(name)
-	for _, n := range r.names {
+	for _, n := range r.extra {
 		if strings.Contains(name, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// secretName reports whether one of name's words is secret. Words are
+// split at every character that is not an ASCII letter or digit, between
+// letters and digits, and where the case changes: "X-Api-Key", "api_key",
+// "apiKey" and "APIKey" are all "api" and "key"; "user[password]" is
+// "user" and "password".
+func secretName(name string) bool {
+	start := -1
+	for i := 0; i <= len(name); i++ {
+		var c byte
+		if i < len(name) {
+			c = name[i]
+		}
+		if start >= 0 && (i == len(name) || !isWordByte(c) || wordBreak(name, i)) {
+			if secretWord(name[start:i]) {
+				return true
+			}
+			start = -1
+		}
+		if start < 0 && i < len(name) && isWordByte(c) {
+			start = i
+		}
+	}
+	return false
+}
+
+func isWordByte(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c >= 0x80
+}
+
+func isUpper(c byte) bool { return 'A' <= c && c <= 'Z' }
+func isLower(c byte) bool { return 'a' <= c && c <= 'z' }
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }
+
+// wordBreak reports whether a new word starts at name[i], within a run of
+// word bytes: "userPassword" at P, "APIKey" at K, "oauth2" at 2.
+func wordBreak(name string, i int) bool {
+	prev, c := name[i-1], name[i]
+	switch {
+	case isLower(prev) && isUpper(c):
+		return true
+	case isUpper(prev) && isUpper(c):
+		return i+1 < len(name) && isLower(name[i+1])
+	}
+	return isDigit(prev) != isDigit(c) && (isDigit(prev) || isDigit(c))
+}
+
+// secretWord reports whether w, one word of a name, is secret.
+func secretWord(w string) bool {
+	var buf [32]byte
+	var lower []byte
+	if len(w) <= len(buf) {
+		lower = buf[:len(w)]
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if isUpper(c) {
+				c += 'a' - 'A'
+			}
+			lower[i] = c
+		}
+	} else {
+		lower = []byte(strings.ToLower(w))
+	}
+	if secretWords[string(lower)] {
+		return true
+	}
+	for _, s := range secretSuffixes {
+		if bytes.HasSuffix(lower, []byte(s)) {
 			return true
 		}
 	}
@@ -54,9 +166,23 @@ func (r *redactor) header(h http.Header) http.Header {
 			out[k] = c
 		case r.secret(k) && !strings.HasPrefix(k, "X-Debug-Token"): // the toolbar's own ids are not secrets
 			out[k] = []string{Redacted}
+		case urlHeaders[k]:
+			out[k] = mapStrings(vs, r.urlText)
 		default:
-			out[k] = append([]string(nil), vs...)
+			out[k] = mapStrings(vs, redactText)
 		}
+	}
+	return out
+}
+
+// urlHeaders hold URLs, whose query strings may carry secrets.
+var urlHeaders = map[string]bool{"Referer": true, "Location": true, "Content-Location": true, "Refresh": true}
+
+// mapStrings returns a copy of vs with f applied to each.
+func mapStrings(vs []string, f func(string) string) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = f(v)
 	}
 	return out
 }
@@ -70,6 +196,8 @@ func redactCookieHeader(v string) string {
 	return strings.Join(parts, "; ")
 }
 
+// values returns a copy of v with the values of secret names hidden, and
+// passwords in the others.
 func (r *redactor) values(v url.Values) url.Values {
 	if v == nil {
 		return nil
@@ -79,17 +207,128 @@ func (r *redactor) values(v url.Values) url.Values {
 		if r.secret(k) {
 			out[k] = []string{Redacted}
 		} else {
-			out[k] = append([]string(nil), vs...)
+			out[k] = mapStrings(vs, redactText)
 		}
 	}
 	return out
 }
 
-// args hides SQL arguments passed with sql.Named under a secret name.
-func (r *redactor) args(args []any) {
-	for i, a := range args {
-		if na, ok := a.(sql.NamedArg); ok && r.secret(na.Name) {
-			args[i] = sql.Named(na.Name, Redacted)
-		}
+// requestURI is u's request URI as the record shows it, with secrets in
+// its query hidden by the rules of values.
+func (r *redactor) requestURI(u *url.URL) string { return r.urlText(u.RequestURI()) }
+
+// urlText hides the secrets of a URL or request URI: a password in its
+// user info, and the values of secret names in its query and in its
+// fragment (where OAuth's implicit flow puts access_token).
+func (r *redactor) urlText(s string) string {
+	rest, frag, hasFrag := strings.Cut(s, "#")
+	path, query, hasQuery := strings.Cut(rest, "?")
+	path = redactText(path)
+	if hasQuery {
+		query = r.query(query)
 	}
+	if hasFrag {
+		frag = r.query(frag)
+	}
+	if !hasQuery && !hasFrag {
+		return path
+	}
+	var b strings.Builder
+	b.Grow(len(path) + len(query) + len(frag) + 2)
+	b.WriteString(path)
+	if hasQuery {
+		b.WriteByte('?')
+		b.WriteString(query)
+	}
+	if hasFrag {
+		b.WriteByte('#')
+		b.WriteString(frag)
+	}
+	return b.String()
+}
+
+// query hides secret values in a raw query string, keeping its encoding
+// and order. Both & and ; separate pairs (servers differ on ;).
+func (r *redactor) query(q string) string {
+	var b strings.Builder
+	changed := false
+	for rest := q; rest != ""; {
+		pair, sep := rest, ""
+		if i := strings.IndexAny(rest, "&;"); i >= 0 {
+			pair, sep, rest = rest[:i], rest[i:i+1], rest[i+1:]
+		} else {
+			rest = ""
+		}
+		if k, v, ok := strings.Cut(pair, "="); ok && v != "" {
+			name, err := url.QueryUnescape(k)
+			if err != nil {
+				name = k
+			}
+			if r.secret(name) {
+				pair, changed = k+"="+Redacted, true
+			} else if text, err := url.QueryUnescape(v); err == nil {
+				if hidden := redactText(text); hidden != text {
+					pair, changed = k+"="+queryEscape(hidden), true
+				}
+			}
+		}
+		b.WriteString(pair)
+		b.WriteString(sep)
+	}
+	if !changed {
+		return q
+	}
+	return b.String()
+}
+
+// queryEscape escapes s for a query, leaving Redacted readable.
+func queryEscape(s string) string {
+	return strings.ReplaceAll(url.QueryEscape(s), url.QueryEscape(Redacted), Redacted)
+}
+
+// Bounds of what the toolbar keeps of an error's text.
+const maxErrorBytes = 4 << 10
+
+// event hides an operation's secrets before it is kept: arguments named
+// secret or bound to a secret column, secret literals in its SQL, and DSN
+// passwords in its string arguments and its error (see sqlArgs, sqlText,
+// err). It changes e.Args in place.
+func (r *redactor) event(e *sqltrace.Event) {
+	r.sqlArgs(e.SQL, e.Args)
+	e.SQL = r.sqlText(e.SQL)
+	e.Err = r.err(e.Err)
+}
+
+// err returns err as the toolbar keeps it: its text, taken once now with
+// passwords hidden and capped, so that showing it never calls the app's
+// Error method again (one that panics would cut the connection of every
+// page that shows it). The original stays reachable for errors.Is and
+// errors.As.
+func (r *redactor) err(err error) error {
+	if err == nil {
+		return nil
+	}
+	if _, ok := err.(*recordedError); ok {
+		return err
+	}
+	return &recordedError{text: clip(redactText(errorText(err)), maxErrorBytes), err: err}
+}
+
+// recordedError is an error as the toolbar keeps it (see redactor.err).
+type recordedError struct {
+	text string
+	err  error
+}
+
+func (e *recordedError) Error() string { return e.text }
+func (e *recordedError) Unwrap() error { return e.err }
+
+// errorText is err.Error(), or says that it panicked.
+func errorText(err error) (text string) {
+	defer func() {
+		if p := recover(); p != nil {
+			text = fmt.Sprintf("(Error() panicked: %v)", p)
+		}
+	}()
+	return err.Error()
 }

@@ -243,7 +243,7 @@ func (tb *Toolbar) request(r *http.Request) panels.Request {
 	remote, _ := tb.allow.client(r)
 	req := panels.Request{
 		Method:     r.Method,
-		URL:        r.URL.RequestURI(),
+		URL:        tb.redact.requestURI(r.URL),
 		Path:       r.URL.Path,
 		RemoteAddr: remote.String(),
 		Proto:      r.Proto,

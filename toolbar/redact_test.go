@@ -1,0 +1,267 @@
+package toolbar
+
+import (
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+func TestSecretNamesAreMatchedByWord(t *testing.T) {
+	r := newRedactor([]string{"ssn"})
+	for _, name := range []string{
+		"password", "Password", "user_password", "userPassword", "newPassword", "PASSWORD_CONFIRM",
+		"passwd", "pwd", "db-pwd", "passphrase", "secret", "client_secret", "clientSecret", "token",
+		"access_token", "accessToken", "X-Csrf-Token", "refreshToken", "apikey", "api_key", "apiKey",
+		"X-Api-Key", "APIKey", "key", "private_key", "privateKey", "access_key", "AccessKey", "auth",
+		"X-Auth-Token", "authorization", "Proxy-Authorization", "session", "session_id", "sessionid",
+		"cookie", "credentials", "credential", "signature", "X-Amz-Signature", "otp", "totp_code",
+		"user[password]", "X-Ssn", "ssn_last4",
+	} {
+		if !r.secret(name) {
+			t.Errorf("%q is not secret", name)
+		}
+	}
+	for _, name := range []string{
+		"author", "author_name", "authorId", "keyword", "keywords", "monkey", "turkey_count", "q", "name",
+		"email", "id", "description", "passenger", "compass", "tokenizer", "secretary", "sidebar",
+		"spinner", "hockey",
+	} {
+		if r.secret(name) {
+			t.Errorf("%q is secret", name)
+		}
+	}
+}
+
+func TestSQLArgumentsAreRedactedByColumn(t *testing.T) {
+	r := newRedactor(nil)
+	for _, c := range []struct {
+		name   string
+		query  string
+		args   []any
+		hidden []int // indexes of the arguments redacted
+	}{
+		{"an INSERT column list (GORM, sqlx after rebinding)", "INSERT INTO users (name, password) VALUES (?, ?)", []any{"bob", "hunter2"}, []int{1}},
+		{"an INSERT with $n placeholders", `INSERT INTO "users" ("name","password") VALUES ($1,$2) RETURNING "id"`, []any{"bob", "hunter2"}, []int{1}},
+		{"an INSERT value inside a function call", "INSERT INTO users (name, password_hash) VALUES (?, crypt(?, gen_salt('bf')))", []any{"bob", "hunter2"}, []int{1}},
+		{"a multi-row INSERT", "INSERT INTO users (name, api_token) VALUES (?, ?), (?, ?)", []any{"a", "t1", "b", "t2"}, []int{1, 3}},
+		{"an INSERT with an ON CONFLICT update", "INSERT INTO users (name, password) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET password = excluded.password", []any{"bob", "pw"}, []int{1}},
+		{"MySQL's INSERT ... SET", "INSERT INTO users SET name = ?, password = ?", []any{"bob", "pw"}, []int{1}},
+		{"an UPDATE SET with $n", "UPDATE users SET password = $1 WHERE id = $2", []any{"pw", int64(7)}, []int{0}},
+		{"an UPDATE SET among others", "UPDATE `users` SET `name` = ?, `password` = ? WHERE `id` = ?", []any{"bob", "pw", int64(7)}, []int{1}},
+		{"a WHERE comparison", "SELECT * FROM users WHERE api_token = ?", []any{"tok"}, []int{0}},
+		{"a qualified column", "SELECT * FROM users u WHERE u.api_token = ? AND u.name = ?", []any{"tok", "bob"}, []int{0}},
+		{"$n out of order", `SELECT * FROM users WHERE "api_token" = $2 AND name = $1`, []any{"bob", "tok"}, []int{1}},
+		{"a $n used twice", "SELECT * FROM users WHERE password = $1 OR old_password = $1", []any{"pw"}, []int{0}},
+		{"an IN list", "SELECT * FROM sessions WHERE token IN (?, ?)", []any{"a", "b"}, []int{0, 1}},
+		{"a reversed comparison", "SELECT * FROM users WHERE ? = password", []any{"pw"}, []int{0}},
+		{"harmless columns", "SELECT * FROM posts WHERE author = ? AND keyword = ?", []any{"bob", "go"}, nil},
+		{"named placeholders with positional arguments", "SELECT * FROM users WHERE name = :name AND password = :password", []any{"bob", "pw"}, []int{1}},
+		{"a named argument bound to a secret column", "SELECT * FROM users WHERE password = @p", []any{sql.Named("p", "pw")}, []int{0}},
+		{"a named argument with a secret name", "SELECT * FROM users WHERE x = :password", []any{sql.Named("password", "pw")}, []int{0}},
+		{"numbered ? placeholders", "SELECT * FROM users WHERE password = ?2 AND name = ?1", []any{"bob", "pw"}, []int{1}},
+		{"MSSQL's @p1", "SELECT * FROM users WHERE name = @p1 AND password = @p2", []any{"bob", "pw"}, []int{1}},
+		{"a ? in a string literal is not a placeholder", "SELECT '?', x FROM users WHERE password = ?", []any{"pw"}, []int{0}},
+		{"a comment is not SQL", "-- password = ?\nSELECT * FROM users WHERE name = ? /* token = ? */", []any{"bob"}, nil},
+		{"a PostgreSQL cast is not a named placeholder", "SELECT * FROM users WHERE name = $1::text AND password = $2", []any{"bob", "pw"}, []int{1}},
+		{"a dollar-quoted body hides its ?", "SELECT $$password = ?$$, name FROM users WHERE name = ?", []any{"bob"}, nil},
+		{"too few arguments", "UPDATE users SET name = ?, password = ?", []any{"bob"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			args := slices.Clone(c.args)
+			r.sqlArgs(c.query, args)
+			var hidden []int
+			for i, a := range args {
+				if na, ok := a.(sql.NamedArg); ok {
+					a = na.Value
+				}
+				if a == Redacted {
+					hidden = append(hidden, i)
+				}
+			}
+			if !slices.Equal(hidden, c.hidden) {
+				t.Errorf("redacted %v, want %v: %v", hidden, c.hidden, args)
+			}
+		})
+	}
+}
+
+func TestDSNPasswordsAreRedactedInText(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"dial postgres://bob:s3cr3t@db:5432/app failed", "dial postgres://bob:" + Redacted + "@db:5432/app failed"},
+		{"postgresql://bob:p%40ss@db/app?sslmode=off", "postgresql://bob:" + Redacted + "@db/app?sslmode=off"},
+		{"redis://:s3cr3t@cache:6379/0", "redis://:" + Redacted + "@cache:6379/0"},
+		{"mongodb+srv://bob:s3cr3t@cluster0.example.net/", "mongodb+srv://bob:" + Redacted + "@cluster0.example.net/"},
+		{"bob:s3cr3t@tcp(db:3306)/app?parseTime=true", "bob:" + Redacted + "@tcp(db:3306)/app?parseTime=true"},
+		{"host=db user=bob password=s3cr3t dbname=app", "host=db user=bob password=" + Redacted + " dbname=app"},
+		{"host=db password='s3 cr\\'et' dbname=app", "host=db password=" + Redacted + " dbname=app"},
+		{"Server=db;User Id=bob;Password=s3cr3t;Database=app", "Server=db;User Id=bob;Password=" + Redacted + ";Database=app"},
+		{"server=db;pwd=s3cr3t", "server=db;pwd=" + Redacted},
+		{"sqlserver://bob:s3cr3t@db?database=app", "sqlserver://bob:" + Redacted + "@db?database=app"},
+		{"https://example.com/path?q=1", "https://example.com/path?q=1"},
+		{"mailto:bob@example.com", "mailto:bob@example.com"},
+		{"bob@example.com wrote", "bob@example.com wrote"},
+		{"the password is required", "the password is required"},
+		{"", ""},
+	} {
+		if got := redactText(c.in); got != c.want {
+			t.Errorf("redactText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestSQLTextKeepsPlaceholdersAndHidesLiteralPasswords(t *testing.T) {
+	r := newRedactor(nil)
+	for _, c := range []struct{ in, want string }{
+		{"UPDATE users SET password = ? WHERE id = ?", "UPDATE users SET password = ? WHERE id = ?"},
+		{"UPDATE users SET password = 'hunter2' WHERE id = 1", "UPDATE users SET password = '" + Redacted + "' WHERE id = 1"},
+		{"ALTER USER bob WITH PASSWORD 'hunter2'", "ALTER USER bob WITH PASSWORD '" + Redacted + "'"},
+		{"CREATE USER bob IDENTIFIED BY 'hunter2'", "CREATE USER bob IDENTIFIED BY '" + Redacted + "'"},
+		{"SELECT * FROM dblink('host=db password=hunter2', 'SELECT 1')", "SELECT * FROM dblink('host=db password=" + Redacted + "', 'SELECT 1')"},
+		{"SELECT author, keyword FROM posts WHERE author = 'bob'", "SELECT author, keyword FROM posts WHERE author = 'bob'"},
+	} {
+		if got := r.sqlText(c.in); got != c.want {
+			t.Errorf("sqlText(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+// observe serves r through tb's middleware around h and returns the
+// record it kept.
+func observe(t *testing.T, tb *Toolbar, h http.HandlerFunc, r *http.Request) *httptest.ResponseRecorder {
+	t.Helper()
+	r.RemoteAddr = "127.0.0.1:1"
+	w := httptest.NewRecorder()
+	tb.Middleware(h).ServeHTTP(w, r)
+	if w.Header().Get("X-Debug-Token") == "" {
+		t.Fatal("the request was not observed")
+	}
+	return w
+}
+
+// fetch GETs one of the toolbar's own URLs from a loopback client.
+func fetch(t *testing.T, tb *Toolbar, path string) string {
+	t.Helper()
+	defer func() {
+		if p := recover(); p != nil {
+			t.Fatalf("GET %s panicked: %v", path, p)
+		}
+	}()
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", path, nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	tb.Middleware(http.NotFoundHandler()).ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		t.Fatalf("GET %s: %d %s", path, w.Code, w.Body)
+	}
+	return w.Body.String()
+}
+
+func TestQueryStringSecretsAreRedactedInTheURL(t *testing.T) {
+	tb, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/login?user=bob&password=hunter2&access_token=abc123xyz&next=%2Fhome;session=s3ss", nil)
+	r.Header.Set("Referer", "http://localhost/reset?token=r3set&lang=en")
+	w := observe(t, tb, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Location", "/welcome?api_key=k3y&tab=1")
+		w.WriteHeader(http.StatusFound)
+	}, r)
+	id := w.Header().Get("X-Debug-Token")
+	rec, _ := tb.Store().Get(id)
+	if want := "/login?user=bob&password=" + Redacted + "&access_token=" + Redacted + "&next=%2Fhome;session=" + Redacted; rec.Request.URL != want {
+		t.Errorf("URL = %q, want %q", rec.Request.URL, want)
+	}
+	var api struct {
+		URL string `json:"url"`
+	}
+	page := fetch(t, tb, "/__debug__/api/requests/"+id)
+	if err := json.Unmarshal([]byte(page), &api); err != nil || !strings.Contains(api.URL, "user=bob") {
+		t.Errorf("JSON url = %q (%v)", api.URL, err)
+	}
+	for _, path := range []string{"/__debug__/api/requests/" + id, "/__debug__/requests/" + id, "/__debug__/requests/" + id + "/panels/request", "/__debug__/requests/" + id + "/panels/response", "/__debug__/", "/__debug__/api/requests"} {
+		body := fetch(t, tb, path)
+		for _, secret := range []string{"hunter2", "abc123xyz", "s3ss", "r3set", "k3y"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s shows %q", path, secret)
+			}
+		}
+	}
+}
+
+func TestDSNPasswordsAreRedactedWhereverTheyAreShown(t *testing.T) {
+	tb, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/?db=postgres://bob:qs3cr3t@db/app", nil)
+	r.Header.Set("X-Upstream", "postgres://bob:hs3cr3t@db/app")
+	w := observe(t, tb, func(w http.ResponseWriter, r *http.Request) {
+		col := collectorFrom(r.Context())
+		col.Record(sqltrace.Event{Kind: sqltrace.KindExec, SQL: "SELECT dblink_connect(?)", Args: []any{"host=db password=as3cr3t"},
+			Err: errors.New(`pq: connect "postgres://bob:es3cr3t@db:5432/app": refused`)})
+		RecordCache(r.Context(), CacheEvent{Op: "get", Key: "k", Err: errors.New("dial redis://:cs3cr3t@cache:6379: refused")})
+		end := StartSpan(r.Context(), "call")
+		end(errors.New("mysql bob:ss3cr3t@tcp(db:3306)/app: refused"))
+	}, r)
+	id := w.Header().Get("X-Debug-Token")
+	for _, path := range []string{"/__debug__/api/requests/" + id, "/__debug__/requests/" + id} {
+		body := fetch(t, tb, path)
+		for _, secret := range []string{"qs3cr3t", "hs3cr3t", "as3cr3t", "es3cr3t", "cs3cr3t", "ss3cr3t"} {
+			if strings.Contains(body, secret) {
+				t.Errorf("%s shows %q", path, secret)
+			}
+		}
+		if !strings.Contains(body, "bob:"+Redacted+"@db") {
+			t.Errorf("%s shows no redacted DSN", path)
+		}
+	}
+}
+
+// panicky is an error whose Error method panics, as a nil pointer
+// receiver's can.
+type panicky struct{ p *string }
+
+func (e *panicky) Error() string { return *e.p }
+
+func TestAnErrorWhoseErrorMethodPanicsIsShownAsText(t *testing.T) {
+	tb, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := observe(t, tb, func(w http.ResponseWriter, r *http.Request) {
+		collectorFrom(r.Context()).Record(sqltrace.Event{Kind: sqltrace.KindQuery, SQL: "SELECT 1", Err: &panicky{}})
+		RecordCache(r.Context(), CacheEvent{Op: "get", Key: "k", Err: &panicky{}})
+		StartSpan(r.Context(), "call")(&panicky{})
+	}, httptest.NewRequest("GET", "/", nil))
+	id := w.Header().Get("X-Debug-Token")
+	for _, p := range []string{"", "/panels/sql", "/panels/cache"} {
+		body := fetch(t, tb, "/__debug__/requests/"+id+p)
+		if !strings.Contains(body, "(Error() panicked: ") {
+			t.Errorf("requests/%s%s does not say the Error method panicked", id, p)
+		}
+	}
+	fetch(t, tb, "/__debug__/requests/"+id+"/panels/timer")
+	var api struct {
+		Queries []struct{ Error string } `json:"queries"`
+		Cache   []struct{ Error string } `json:"cache"`
+		Spans   []struct{ Error string } `json:"spans"`
+	}
+	if err := json.Unmarshal([]byte(fetch(t, tb, "/__debug__/api/requests/"+id)), &api); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []string{api.Queries[0].Error, api.Cache[0].Error, api.Spans[0].Error} {
+		if !strings.HasPrefix(e, "(Error() panicked: ") {
+			t.Errorf("error = %q", e)
+		}
+	}
+}
