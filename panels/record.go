@@ -69,7 +69,8 @@ type Request struct {
 	Host       string
 	Header     http.Header
 	Query      url.Values
-	Form       url.Values // a parsed url-encoded body, when the app parsed it
+	Form       url.Values // a url-encoded or multipart body's fields, from what the app read
+	Body       RequestBody
 	Cookies    []Cookie
 }
 

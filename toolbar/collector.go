@@ -29,7 +29,8 @@ type collector struct {
 
 	unattrTime intervals // when unattributed operations ran
 
-	pattern string // reported with SetRoute
+	pattern string       // reported with SetRoute
+	body    *bodyCapture // nil when the request has no body
 }
 
 type collectorKey struct{}

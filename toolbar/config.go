@@ -55,6 +55,10 @@ type Config struct {
 	// MaxBodyBytes is the largest HTML response the toolbar buffers to
 	// inject itself (default 5 MiB); larger ones pass through untouched.
 	MaxBodyBytes int
+	// MaxRequestBodyBytes is how much of a request body the toolbar keeps
+	// for the Request panel (default 64 KiB), copied as the app reads it:
+	// the toolbar never reads a body itself, and the app reads all of it.
+	MaxRequestBodyBytes int
 	// Thresholds tune the alerts (slow query, N+1...).
 	Thresholds panels.Thresholds
 	// RedactNames are extra name fragments (case-insensitive, matched
@@ -72,9 +76,10 @@ type Config struct {
 
 // Defaults for Config's zero fields.
 const (
-	DefaultPrefix         = "/__debug__/"
-	DefaultHistorySize    = 100
-	DefaultMaxQueries     = 1000
-	DefaultMaxCacheEvents = 1000
-	DefaultMaxBodyBytes   = 5 << 20
+	DefaultPrefix              = "/__debug__/"
+	DefaultHistorySize         = 100
+	DefaultMaxQueries          = 1000
+	DefaultMaxCacheEvents      = 1000
+	DefaultMaxBodyBytes        = 5 << 20
+	DefaultMaxRequestBodyBytes = 64 << 10
 )

@@ -179,6 +179,7 @@ type apiRecord struct {
 	RequestHeader  http.Header         `json:"request_headers"`
 	Query          map[string][]string `json:"query"`
 	Form           map[string][]string `json:"form"`
+	Body           apiBody             `json:"body"`
 	Cookies        []panels.Cookie     `json:"cookies"`
 	Response       apiResponse         `json:"response"`
 	SQLMS          float64             `json:"sql_ms"`
@@ -287,6 +288,7 @@ func detailOf(rec *panels.Record) apiRecord {
 		RequestHeader:  rec.Request.Header,
 		Query:          rec.Request.Query,
 		Form:           rec.Request.Form,
+		Body:           bodyOf(&rec.Request.Body),
 		Cookies:        rec.Request.Cookies,
 		QueriesDropped: rec.QueriesDropped,
 		CacheDropped:   rec.CacheDropped,

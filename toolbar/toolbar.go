@@ -25,6 +25,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -78,6 +79,7 @@ func New(cfg Config) (*Toolbar, error) {
 		{"MaxQueries", &cfg.MaxQueries, DefaultMaxQueries},
 		{"MaxCacheEvents", &cfg.MaxCacheEvents, DefaultMaxCacheEvents},
 		{"MaxBodyBytes", &cfg.MaxBodyBytes, DefaultMaxBodyBytes},
+		{"MaxRequestBodyBytes", &cfg.MaxRequestBodyBytes, DefaultMaxRequestBodyBytes},
 	} {
 		if *v.n < 0 {
 			return nil, fmt.Errorf("toolbar: %s %d is negative", v.name, *v.n)
@@ -181,6 +183,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	r = r.WithContext(ctx)
 	tb.safely("capturing the request", func() { rec.Request = tb.request(r) })
 	narrowAcceptEncoding(r) // after the record took the client's header
+	col.body = captureBody(r, tb.cfg.MaxRequestBodyBytes)
 
 	link := tb.cfg.Prefix + "requests/" + rec.ID
 	h := w.Header()
@@ -265,7 +268,12 @@ func (tb *Toolbar) complete(r *http.Request, rec *panels.Record, col *collector)
 	col.finish()
 	rec.Duration = time.Since(rec.Start)
 	rec.Request.Route = routePattern(r, col)
-	if r.PostForm != nil {
+	var form url.Values
+	rec.Request.Body, form = tb.requestBody(r.Header.Get("Content-Type"), col.body)
+	switch {
+	case form != nil:
+		rec.Request.Form = form
+	case r.PostForm != nil: // parsed before the toolbar saw the body
 		rec.Request.Form = tb.redact.values(r.PostForm)
 	}
 	rec.Alerts = panels.Analyze(rec, tb.cfg.Thresholds)

@@ -1,0 +1,88 @@
+package toolbartest_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
+)
+
+type csrfKey struct{}
+
+// bodyRecord is the part of the JSON API's record about the request body.
+type bodyRecord struct {
+	Form map[string][]string `json:"form"`
+	Body struct {
+		ContentType string `json:"content_type"`
+		Read        int64  `json:"read"`
+		Truncated   bool   `json:"truncated"`
+		Text        string `json:"text"`
+	} `json:"body"`
+}
+
+func fetchBody(t *testing.T, base string, res *http.Response) bodyRecord {
+	t.Helper()
+	id := res.Header.Get("X-Debug-Token")
+	r, body := get(t, base+"/__debug__/api/requests/"+id)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("GET the record %q: %s %s", id, r.Status, body)
+	}
+	var rec bodyRecord
+	if err := json.Unmarshal([]byte(body), &rec); err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func TestRequestBodiesOverARealServer(t *testing.T) {
+	tb := newToolbar(t, toolbar.Config{})
+	r := chi.NewRouter()
+	r.Use(tb.Middleware)
+	r.Use(func(next http.Handler) http.Handler { // as CSRF and session middleware do
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), csrfKey{}, "t")))
+		})
+	})
+	r.Post("/login", func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, "hello %s", r.PostFormValue("user"))
+	})
+	r.Post("/ignore", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, "not read") })
+	srv := httptest.NewServer(r)
+	defer srv.Close()
+
+	t.Run("a form parsed on a copy of the request is shown, its password redacted", func(t *testing.T) {
+		res, err := http.PostForm(srv.URL+"/login", url.Values{"user": {"ann"}, "password": {"hunter2"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		rec := fetchBody(t, srv.URL, res)
+		if want := map[string][]string{"user": {"ann"}, "password": {"[redacted]"}}; !reflect.DeepEqual(rec.Form, want) {
+			t.Errorf("form = %v, want %v", rec.Form, want)
+		}
+		if rec.Body.Read != int64(len("password=hunter2&user=ann")) {
+			t.Errorf("body = %+v", rec.Body)
+		}
+	})
+	t.Run("a body the app never reads is left to the server", func(t *testing.T) {
+		for range 2 { // the same connection serves the next request
+			res, err := http.Post(srv.URL+"/ignore", "text/plain", strings.NewReader(strings.Repeat("x", 100_000)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if rec := fetchBody(t, srv.URL, res); rec.Body.Read != 0 || rec.Body.Text != "" {
+				t.Errorf("body = %+v", rec.Body)
+			}
+		}
+	})
+}

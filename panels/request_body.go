@@ -1,0 +1,62 @@
+package panels
+
+import "strconv"
+
+// RequestBody is what the app read of a request's body, as the toolbar
+// kept it while the app read it: never more than the app read, at most
+// the toolbar's cap (Config.MaxRequestBodyBytes), redacted like the rest
+// of the record. A url-encoded or multipart body's fields are in
+// Request.Form.
+type RequestBody struct {
+	ContentType string // the request's Content-Type header
+	// Read is how many bytes of the body the app read; 0 when it read
+	// none (then nothing was kept, and the body was left to the app).
+	Read int64
+	// Truncated reports that the app read more than the cap: Text, Form
+	// and Files show the first bytes only.
+	Truncated bool
+	// Text is the body as text: JSON indented, the values of keys that
+	// look secret redacted; other text as read. Empty for forms, whose
+	// fields are in Request.Form, and for binary bodies.
+	Text string
+	// Note says what Text is when it is not the whole body as sent:
+	// "binary", "not valid JSON: ...".
+	Note string
+	// Files are a multipart body's files, by name and size only.
+	Files []FormFile
+}
+
+// FormFile is a file in a multipart body.
+type FormFile struct {
+	Field       string // the form field's name
+	Filename    string
+	ContentType string
+	// Size is how many bytes of the file the body held; when the body
+	// was truncated within it, the bytes that were kept.
+	Size int64
+}
+
+// bodyFacts are the body's labelled facts in the Request panel.
+func bodyFacts(b RequestBody) []pair {
+	read := strconv.FormatInt(b.Read, 10) + " bytes"
+	if b.Truncated {
+		read += ", truncated: only the first are kept"
+	}
+	facts := []pair{{"Content type", orNone(b.ContentType)}, {"Read by the app", read}}
+	if b.Note != "" {
+		facts = append(facts, pair{"Note", b.Note})
+	}
+	return facts
+}
+
+func filePairs(fs []FormFile) []pair {
+	out := make([]pair, len(fs))
+	for i, f := range fs {
+		v := f.Filename + " (" + strconv.FormatInt(f.Size, 10) + " bytes"
+		if f.ContentType != "" {
+			v += ", " + f.ContentType
+		}
+		out[i] = pair{f.Field, v + ")"}
+	}
+	return out
+}
