@@ -26,7 +26,6 @@ require (
 	filippo.io/edwards25519 v1.2.0 // indirect
 	github.com/BurntSushi/toml v1.4.1-0.20240526193622-a339e1f7089c // indirect
 	github.com/a-h/parse v0.0.0-20250122154542-74294addb73e // indirect
-	github.com/a-h/templ v0.3.1100 // indirect
 	github.com/agext/levenshtein v1.2.3 // indirect
 	github.com/andybalholm/brotli v1.2.7 // indirect
 	github.com/apparentlymart/go-textseg/v15 v15.0.0 // indirect
@@ -93,3 +92,10 @@ tool (
 	github.com/a-h/templ/cmd/templ
 	honnef.co/go/tools/cmd/staticcheck
 )
+
+require (
+	github.com/a-h/templ v0.3.1100
+	github.com/debugtoolbar/debugtoolbar/sqltrace/pgxtrace v0.0.0
+)
+
+replace github.com/debugtoolbar/debugtoolbar/sqltrace/pgxtrace => ../../sqltrace/pgxtrace

@@ -127,10 +127,16 @@ func (a *readerApp) routes() *http.ServeMux {
 	return mux
 }
 
-// markLine is the line of this file that carries "// mark:name".
+// markLine is the line of nocontext_test.go that carries "// mark:name".
 func markLine(t *testing.T, name string) int {
 	t.Helper()
-	src, err := os.ReadFile("nocontext_test.go")
+	return markLineIn(t, "nocontext_test.go", name)
+}
+
+// markLineIn is the line of file that carries "// mark:name".
+func markLineIn(t *testing.T, file, name string) int {
+	t.Helper()
+	src, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,6 +151,7 @@ func markLine(t *testing.T, name string) int {
 
 type ctxRecord struct {
 	Queries []struct {
+		Kind      string `json:"kind"`
 		SQL       string `json:"sql"`
 		NoContext bool   `json:"no_context"`
 		Unclosed  bool   `json:"unclosed"`
