@@ -37,8 +37,9 @@
 //
 // # What is recorded
 //
-// Each [Event] has the statement, its arguments (copied, with long strings
-// and byte slices cut; see [WithArgLimits]), when it started, the time spent
+// Each [Event] has the statement (its first 64 KiB; see [WithSQLLimit]),
+// its arguments (copied, with long strings and byte slices cut; see
+// [WithArgLimits]), when it started, the time spent
 // in the driver, the rows read or affected, the error, the transaction and
 // connection it ran on, and the program counters of its caller, resolved to
 // a file and line only when [Event.Caller] is called.

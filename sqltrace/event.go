@@ -45,8 +45,13 @@ func (k Kind) String() string {
 type Event struct {
 	Kind Kind
 	// SQL is the statement as the application wrote it (empty for begin,
-	// commit and rollback).
+	// commit and rollback), at most the configured limit (see
+	// [WithSQLLimit]).
 	SQL string
+	// SQLTruncated reports that SQL holds only the statement's first bytes:
+	// a copy, cut at a UTF-8 boundary, so the whole statement is not kept
+	// alive.
+	SQLTruncated bool
 	// Args are the statement's arguments after database/sql converted them,
 	// copied and capped (see [WithArgLimits]). An argument passed with
 	// sql.Named is kept as a sql.NamedArg.

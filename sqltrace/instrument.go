@@ -32,6 +32,7 @@ func NewInstrument(opts ...Option) *Instrument { return &Instrument{cfg: newConf
 // nothing, so an integration need not check whether anything records.
 type Op struct {
 	rec Recorder
+	cfg *config
 	ev  Event
 }
 
@@ -45,7 +46,8 @@ func (in *Instrument) Start(ctx context.Context, k Kind, query string, args []an
 	if r == nil {
 		return nil
 	}
-	op := &Op{rec: r, ev: Event{Kind: k, SQL: query, Start: time.Now(), NoContext: noCtx, Rows: -1, frames: in.cfg.frames}}
+	op := &Op{rec: r, cfg: in.cfg, ev: Event{Kind: k, Start: time.Now(), NoContext: noCtx, Rows: -1, frames: in.cfg.frames}}
+	op.ev.SQL, op.ev.SQLTruncated = in.cfg.capSQL(query)
 	if len(args) > 0 {
 		a := in.cfg.newArgCopier(len(args))
 		for _, v := range args {
@@ -60,7 +62,8 @@ func (in *Instrument) Start(ctx context.Context, k Kind, query string, args []an
 }
 
 // Event returns the event being built, for the integration to set what it
-// learns (Rows, TxID, ConnID). It is nil for a nil Op.
+// learns (Rows, TxID, ConnID, or SQL, which End caps like Start). It is nil
+// for a nil Op.
 func (op *Op) Event() *Event {
 	if op == nil {
 		return nil
@@ -78,6 +81,9 @@ func (op *Op) End(err error) {
 	op.ev.Duration = time.Since(op.ev.Start)
 	if err != nil {
 		op.ev.Err = err
+	}
+	if len(op.ev.SQL) > op.cfg.maxSQLLen { // set through Event after Start
+		op.ev.SQL, op.ev.SQLTruncated = op.cfg.capSQL(op.ev.SQL)
 	}
 	op.rec.Record(op.ev)
 }

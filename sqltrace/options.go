@@ -1,5 +1,7 @@
 package sqltrace
 
+import "strings"
+
 // Option configures a wrapped driver or connector.
 type Option func(*config)
 
@@ -7,12 +9,14 @@ type Option func(*config)
 const (
 	DefaultMaxArgLen    = 4 << 10  // bytes kept of one string or []byte argument
 	DefaultMaxArgsBytes = 16 << 10 // bytes kept of all arguments of one event
+	DefaultMaxSQLLen    = 64 << 10 // bytes kept of one statement's text
 	DefaultStackDepth   = 16       // frames kept from the caller outward
 )
 
 type config struct {
 	maxArgLen    int
 	maxArgsBytes int
+	maxSQLLen    int
 	stackDepth   int
 	callers      bool
 	skip         []string
@@ -24,6 +28,7 @@ func newConfig(opts []Option) *config {
 	c := &config{
 		maxArgLen:    DefaultMaxArgLen,
 		maxArgsBytes: DefaultMaxArgsBytes,
+		maxSQLLen:    DefaultMaxSQLLen,
 		stackDepth:   DefaultStackDepth,
 		callers:      true,
 	}
@@ -45,6 +50,27 @@ func WithArgLimits(perArg, total int) Option {
 		}
 		if total > 0 {
 			c.maxArgsBytes = total
+		}
+	}
+}
+
+// capSQL returns the statement text an event keeps: q itself, or a copy
+// of its first bytes when it is longer than the limit.
+func (c *config) capSQL(q string) (string, bool) {
+	if len(q) <= c.maxSQLLen {
+		return q, false
+	}
+	return strings.Clone(q[:utf8Cut(q, c.maxSQLLen)]), true
+}
+
+// WithSQLLimit keeps at most n bytes of each statement's text in its
+// event, marking it [Event.SQLTruncated] (default [DefaultMaxSQLLen]): a
+// bulk insert of 2 MiB is not kept whole by every event that records it.
+// Zero or negative keeps the default.
+func WithSQLLimit(n int) Option {
+	return func(c *config) {
+		if n > 0 {
+			c.maxSQLLen = n
 		}
 	}
 }

@@ -364,7 +364,8 @@ func (a *allowlist) refuse(r *http.Request, peer netip.Addr, reason int) (netip.
 	return peer, false
 }
 
-// clip shortens s to at most n bytes and a rune boundary, marked "...".
+// clip shortens s to at most n bytes and a rune boundary: a copy, so the
+// rest of s is not kept alive.
 func clip(s string, n int) string {
 	if len(s) <= n {
 		return s
@@ -372,7 +373,7 @@ func clip(s string, n int) string {
 	for n > 0 && !utf8.RuneStart(s[n]) {
 		n--
 	}
-	return s[:n] + "..."
+	return strings.Clone(s[:n])
 }
 
 // allowed reports whether the request's client is an internal address.

@@ -145,14 +145,55 @@ func secretWord(w string) bool {
 	return false
 }
 
-// header returns a copy of h with secret values hidden; Cookie and
-// Set-Cookie values are always hidden (their names are kept).
+// Bounds of what a record keeps of a request's or response's names and
+// values (headers, query, form): a value is cut to maxValueBytes, a name to
+// maxNameBytes, and once one set of them has kept maxValuesBytes the rest
+// are dropped; both marked. The URL is cut to maxURLBytes.
+const (
+	maxValueBytes  = 4 << 10
+	maxNameBytes   = 256
+	maxValuesBytes = 64 << 10
+	maxURLBytes    = 8 << 10
+)
+
+// budget caps what one set of names and values keeps.
+type budget struct{ left int }
+
+func newBudget() *budget { return &budget{left: maxValuesBytes} }
+
+// keep returns what is kept of s: s itself, or a copy of its start, marked.
+func (b *budget) keep(s string, limit int) string {
+	n := min(limit, b.left)
+	if len(s) <= n {
+		b.left -= len(s)
+		return s
+	}
+	b.left -= max(n, 0)
+	if n <= 0 {
+		return fmt.Sprintf("[dropped: %d bytes past the toolbar's cap]", len(s))
+	}
+	return fmt.Sprintf("%s… [truncated from %d bytes]", clip(s, n), len(s))
+}
+
+// values applies keep to each of vs, after f.
+func (b *budget) values(vs []string, f func(string) string) []string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = b.keep(f(v), maxValueBytes)
+	}
+	return out
+}
+
+// header returns a copy of h with secret values hidden and long ones cut;
+// Cookie and Set-Cookie values are always hidden (their names are kept).
 func (r *redactor) header(h http.Header) http.Header {
 	out := make(http.Header, len(h))
+	b := newBudget()
 	for k, vs := range h {
+		k := b.keep(k, maxNameBytes)
 		switch {
 		case k == "Cookie":
-			out[k] = []string{redactCookieHeader(strings.Join(vs, "; "))}
+			out[k] = []string{b.keep(redactCookieHeader(strings.Join(vs, "; ")), maxValuesBytes)}
 		case k == "Set-Cookie":
 			c := make([]string, len(vs))
 			for i, v := range vs {
@@ -167,9 +208,9 @@ func (r *redactor) header(h http.Header) http.Header {
 		case r.secret(k) && !strings.HasPrefix(k, "X-Debug-Token"): // the toolbar's own ids are not secrets
 			out[k] = []string{Redacted}
 		case urlHeaders[k]:
-			out[k] = mapStrings(vs, r.urlText)
+			out[k] = b.values(vs, r.urlText)
 		default:
-			out[k] = mapStrings(vs, redactText)
+			out[k] = b.values(vs, redactText)
 		}
 	}
 	return out
@@ -177,15 +218,6 @@ func (r *redactor) header(h http.Header) http.Header {
 
 // urlHeaders hold URLs, whose query strings may carry secrets.
 var urlHeaders = map[string]bool{"Referer": true, "Location": true, "Content-Location": true, "Refresh": true}
-
-// mapStrings returns a copy of vs with f applied to each.
-func mapStrings(vs []string, f func(string) string) []string {
-	out := make([]string, len(vs))
-	for i, v := range vs {
-		out[i] = f(v)
-	}
-	return out
-}
 
 func redactCookieHeader(v string) string {
 	parts := strings.Split(v, ";")
@@ -196,26 +228,35 @@ func redactCookieHeader(v string) string {
 	return strings.Join(parts, "; ")
 }
 
-// values returns a copy of v with the values of secret names hidden, and
-// passwords in the others.
+// values returns a copy of v with the values of secret names hidden,
+// passwords in the others hidden, and long ones cut (see budget).
 func (r *redactor) values(v url.Values) url.Values {
 	if v == nil {
 		return nil
 	}
 	out := make(url.Values, len(v))
+	b := newBudget()
 	for k, vs := range v {
-		if r.secret(k) {
+		secret := r.secret(k)
+		k := b.keep(k, maxNameBytes)
+		if secret {
 			out[k] = []string{Redacted}
 		} else {
-			out[k] = mapStrings(vs, redactText)
+			out[k] = append(out[k], b.values(vs, redactText)...) // two long names may be cut alike
 		}
 	}
 	return out
 }
 
 // requestURI is u's request URI as the record shows it, with secrets in
-// its query hidden by the rules of values.
-func (r *redactor) requestURI(u *url.URL) string { return r.urlText(u.RequestURI()) }
+// its query hidden by the rules of values, cut to maxURLBytes.
+func (r *redactor) requestURI(u *url.URL) string {
+	s := r.urlText(u.RequestURI())
+	if len(s) > maxURLBytes {
+		s = fmt.Sprintf("%s… [truncated from %d bytes]", clip(s, maxURLBytes), len(s))
+	}
+	return s
+}
 
 // urlText hides the secrets of a URL or request URI: a password in its
 // user info, and the values of secret names in its query and in its
@@ -292,9 +333,9 @@ const maxErrorBytes = 4 << 10
 // event hides an operation's secrets before it is kept: arguments named
 // secret or bound to a secret column, secret literals in its SQL, and DSN
 // passwords in its string arguments and its error (see sqlArgs, sqlText,
-// err). It changes e.Args in place.
+// err).
 func (r *redactor) event(e *sqltrace.Event) {
-	r.sqlArgs(e.SQL, e.Args)
+	e.Args = r.sqlArgs(e.SQL, e.Args)
 	e.SQL = r.sqlText(e.SQL)
 	e.Err = r.err(e.Err)
 }
@@ -311,7 +352,11 @@ func (r *redactor) err(err error) error {
 	if _, ok := err.(*recordedError); ok {
 		return err
 	}
-	return &recordedError{text: clip(redactText(errorText(err)), maxErrorBytes), err: err}
+	text := redactText(errorText(err))
+	if len(text) > maxErrorBytes {
+		text = fmt.Sprintf("%s… [truncated from %d bytes]", clip(text, maxErrorBytes), len(text))
+	}
+	return &recordedError{text: text, err: err}
 }
 
 // recordedError is an error as the toolbar keeps it (see redactor.err).

@@ -2,6 +2,7 @@ package toolbar
 
 import (
 	"database/sql"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -52,27 +53,36 @@ const (
 	sqlCacheMaxText = 4 << 10
 )
 
-// sqlArgs hides the arguments of query that are secret: passed with
-// sql.Named under a secret name, or bound to a placeholder that stands for
-// a secret column or has a secret name. It changes args in place; string
-// arguments also get DSN passwords hidden (see redactText).
-func (r *redactor) sqlArgs(query string, args []any) {
+// sqlArgs returns args with those of query that are secret hidden: passed
+// with sql.Named under a secret name, or bound to a placeholder that stands
+// for a secret column or has a secret name; string arguments also get DSN
+// passwords hidden (see redactText). args itself is not changed (a
+// sqltrace.Capture may hold the same slice): the result is a copy when
+// anything was hidden.
+func (r *redactor) sqlArgs(query string, args []any) []any {
 	if len(args) == 0 {
-		return
+		return args
+	}
+	copied := false
+	set := func(i int, v any) {
+		if !copied {
+			args, copied = slices.Clone(args), true
+		}
+		args[i] = v
 	}
 	for i, a := range args {
 		switch v := a.(type) {
 		case sql.NamedArg:
 			if r.secret(v.Name) {
-				args[i] = sql.Named(v.Name, Redacted)
+				set(i, sql.Named(v.Name, Redacted))
 			} else if s, ok := v.Value.(string); ok {
 				if t := redactText(s); t != s {
-					args[i] = sql.Named(v.Name, t)
+					set(i, sql.Named(v.Name, t))
 				}
 			}
 		case string:
 			if t := redactText(v); t != v {
-				args[i] = t
+				set(i, t)
 			}
 		}
 	}
@@ -90,11 +100,12 @@ func (r *redactor) sqlArgs(query string, args []any) {
 			continue
 		}
 		if na, ok := args[i].(sql.NamedArg); ok {
-			args[i] = sql.Named(na.Name, Redacted)
+			set(i, sql.Named(na.Name, Redacted))
 		} else {
-			args[i] = Redacted
+			set(i, Redacted)
 		}
 	}
+	return args
 }
 
 // sqlText returns query with its secret literals hidden.

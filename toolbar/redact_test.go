@@ -76,8 +76,11 @@ func TestSQLArgumentsAreRedactedByColumn(t *testing.T) {
 		{"too few arguments", "UPDATE users SET name = ?, password = ?", []any{"bob"}, nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			args := slices.Clone(c.args)
-			r.sqlArgs(c.query, args)
+			orig := slices.Clone(c.args)
+			args := r.sqlArgs(c.query, c.args)
+			if !slices.Equal(orig, c.args) {
+				t.Errorf("the arguments given were changed: %v", c.args)
+			}
 			var hidden []int
 			for i, a := range args {
 				if na, ok := a.(sql.NamedArg); ok {
@@ -263,5 +266,45 @@ func TestAnErrorWhoseErrorMethodPanicsIsShownAsText(t *testing.T) {
 		if !strings.HasPrefix(e, "(Error() panicked: ") {
 			t.Errorf("error = %q", e)
 		}
+	}
+}
+
+func TestLongValuesAreCappedInTheRecord(t *testing.T) {
+	tb, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := strings.Repeat("x", 6<<20)
+	r := httptest.NewRequest("POST", "/?q="+strings.Repeat("q", 1<<20), strings.NewReader("body="+big+"&other="+big[:100<<10]+"&"+strings.Repeat("k", 1<<20)+"=v"))
+	r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	r.Header.Set("X-Big", big[:1<<20])
+	r.RemoteAddr = "127.0.0.1:1"
+	w := httptest.NewRecorder()
+	// A middleware before the toolbar parses the form, so the app's copy
+	// of it is what the record can show.
+	http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := r.ParseForm(); err != nil {
+			t.Error(err)
+		}
+		tb.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(w, r)
+	}).ServeHTTP(w, r)
+	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
+	if !ok {
+		t.Fatal("not recorded")
+	}
+	size := len(rec.Request.URL)
+	for _, v := range []map[string][]string{rec.Request.Form, rec.Request.Query, rec.Request.Header} {
+		for k, vs := range v {
+			size += len(k)
+			for _, s := range vs {
+				size += len(s)
+			}
+		}
+	}
+	if size > 256<<10 {
+		t.Errorf("the record keeps %d KiB of the request's URL, form, query and headers", size>>10)
+	}
+	if v := rec.Request.Form.Get("body"); !strings.HasPrefix(v, "xxxx") || !strings.Contains(v, "truncated") {
+		t.Errorf("a long form value is not kept cut and marked: %.40q...", v)
 	}
 }

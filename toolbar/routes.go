@@ -218,6 +218,7 @@ type apiCaller struct {
 type apiQuery struct {
 	Kind          string    `json:"kind"`
 	SQL           string    `json:"sql"`
+	SQLTruncated  bool      `json:"sql_truncated,omitempty"`
 	Args          []any     `json:"args"` // text; null for NULL
 	ArgsTruncated bool      `json:"args_truncated,omitempty"`
 	StartMS       float64   `json:"start_ms"`
@@ -341,7 +342,7 @@ func detailOf(rec *panels.Record) apiRecord {
 func queryOf(rec *panels.Record, e *sqltrace.Event) apiQuery {
 	f := e.Caller()
 	q := apiQuery{
-		Kind: e.Kind.String(), SQL: e.SQL, ArgsTruncated: e.ArgsTruncated,
+		Kind: e.Kind.String(), SQL: e.SQL, SQLTruncated: e.SQLTruncated, ArgsTruncated: e.ArgsTruncated,
 		StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
 		Tx: e.TxID, Conn: e.ConnID, Fingerprint: panels.Fingerprint(e.SQL),
 		Caller:    apiCaller{File: f.File, Line: f.Line, Function: f.Function},
