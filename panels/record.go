@@ -89,6 +89,10 @@ type Response struct {
 	// NotInjected says why not (empty when it was).
 	Injected    bool
 	NotInjected string
+	// CSP says what the toolbar changed in the page's
+	// Content-Security-Policy so that it could run, one entry per policy
+	// ("header: added 'nonce-…' to script-src"); empty when nothing was.
+	CSP []string
 }
 
 // CacheEvent is one cache operation.

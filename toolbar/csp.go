@@ -1,50 +1,46 @@
 package toolbar
 
 import (
+	"crypto/rand"
 	"net/http"
-	"strings"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/csp"
+	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/respwriter"
 )
 
-// cspNonce returns the nonce the response's Content-Security-Policy allows
-// for scripts (from script-src, else default-src), or "".
-func cspNonce(h http.Header) string {
-	var fallback string
-	for _, policy := range h.Values("Content-Security-Policy") {
-		for _, directive := range strings.Split(policy, ";") {
-			fields := strings.Fields(directive)
-			if len(fields) == 0 {
-				continue
-			}
-			name := strings.ToLower(fields[0])
-			if name != "script-src" && name != "script-src-elem" && name != "default-src" {
-				continue
-			}
-			for _, src := range fields[1:] {
-				if n, ok := strings.CutPrefix(src, "'nonce-"); ok && strings.HasSuffix(n, "'") {
-					n = strings.TrimSuffix(n, "'")
-					if !validNonce(n) {
-						continue
-					}
-					if name == "default-src" {
-						fallback = n
-						continue
-					}
-					return n
-				}
-			}
-		}
-	}
-	return fallback
+// trustedTypesPolicy is the name of the Trusted Types policy the toolbar's
+// script creates to show panels (assets/static/toolbar.js).
+const trustedTypesPolicy = "debugtoolbar"
+
+// cspPlan is how the page's Content-Security-Policy, from its header and
+// its <meta> tags, is extended for the toolbar's snippet alone (see
+// package csp): the nonces its elements carry and what changes.
+func (tb *Toolbar) cspPlan(r *http.Request, p respwriter.Page) csp.Plan {
+	return csp.Allow(p.Header.Values("Content-Security-Policy"), p.MetaCSP, csp.Needs{
+		Host:         r.Host,
+		Secure:       r.TLS != nil,
+		Script:       tb.assetURL("toolbar.js"),
+		Styles:       tb.styles(),
+		Connect:      tb.cfg.Prefix,
+		TrustedTypes: trustedTypesPolicy,
+		Nonce:        rand.Text,
+	})
 }
 
-// validNonce accepts the base64 alphabets only, so a nonce never needs
-// escaping and the snippet stays ASCII.
-func validNonce(n string) bool {
-	for i := 0; i < len(n); i++ {
-		c := n[i]
-		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '+' || c == '/' || c == '=' || c == '-' || c == '_') {
-			return false
-		}
+// inject is what the toolbar changes in an observed page: its snippet,
+// and the page's policies where they would block it. The record notes
+// the changes; they count once the page is served with them.
+func (tb *Toolbar) inject(rec *panels.Record, r *http.Request, p respwriter.Page) (respwriter.Injection, error) {
+	plan := tb.cspPlan(r, p)
+	markup, err := tb.snippet(rec, plan.ScriptNonce, plan.StyleNonce)
+	if err != nil {
+		return respwriter.Injection{}, err
 	}
-	return n != ""
+	inj := respwriter.Injection{Markup: markup, MetaCSP: plan.Meta}
+	if plan.Header != nil {
+		inj.Header = http.Header{"Content-Security-Policy": plan.Header}
+	}
+	rec.Response.CSP = plan.Changes
+	return inj, nil
 }

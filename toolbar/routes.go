@@ -207,6 +207,7 @@ type apiResponse struct {
 	ContentType string      `json:"content_type"`
 	Injected    bool        `json:"injected"`
 	NotInjected string      `json:"not_injected,omitempty"`
+	CSP         []string    `json:"csp_changes,omitempty"`
 }
 
 type apiCaller struct {
@@ -218,7 +219,6 @@ type apiCaller struct {
 type apiQuery struct {
 	Kind          string    `json:"kind"`
 	SQL           string    `json:"sql"`
-	SQLTruncated  bool      `json:"sql_truncated,omitempty"`
 	Args          []any     `json:"args"` // text; null for NULL
 	ArgsTruncated bool      `json:"args_truncated,omitempty"`
 	StartMS       float64   `json:"start_ms"`
@@ -298,6 +298,7 @@ func detailOf(rec *panels.Record) apiRecord {
 		Response: apiResponse{
 			Status: rec.Response.Status, Header: rec.Response.Header, Size: rec.Response.Size,
 			ContentType: rec.Response.ContentType, Injected: rec.Response.Injected, NotInjected: rec.Response.NotInjected,
+			CSP: rec.Response.CSP,
 		},
 		QueryList: make([]apiQuery, len(rec.Queries)),
 		Cache:     make([]apiCache, len(rec.Cache)),
@@ -342,7 +343,7 @@ func detailOf(rec *panels.Record) apiRecord {
 func queryOf(rec *panels.Record, e *sqltrace.Event) apiQuery {
 	f := e.Caller()
 	q := apiQuery{
-		Kind: e.Kind.String(), SQL: e.SQL, SQLTruncated: e.SQLTruncated, ArgsTruncated: e.ArgsTruncated,
+		Kind: e.Kind.String(), SQL: e.SQL, ArgsTruncated: e.ArgsTruncated,
 		StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
 		Tx: e.TxID, Conn: e.ConnID, Fingerprint: panels.Fingerprint(e.SQL),
 		Caller:    apiCaller{File: f.File, Line: f.Line, Function: f.Function},

@@ -195,8 +195,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		Snippet: func(p respwriter.Page) (respwriter.Injection, error) {
 			// The body is complete by now; the rest is known after Finish.
 			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType
-			markup, err := tb.snippet(rec, p.Header)
-			return respwriter.Injection{Markup: markup}, err
+			return tb.inject(rec, r, p)
 		},
 	})
 
@@ -281,6 +280,10 @@ func (tb *Toolbar) complete(r *http.Request, rec *panels.Record, col *collector)
 
 // keep records how the response went and adds the record to the history.
 func (tb *Toolbar) keep(rec *panels.Record, res respwriter.Result, h http.Header) {
+	var changed []string // the CSP as served
+	if res.Injected {
+		changed = rec.Response.CSP
+	}
 	rec.Response = panels.Response{
 		Status:      res.Status,
 		Header:      tb.redact.header(h),
@@ -288,6 +291,7 @@ func (tb *Toolbar) keep(rec *panels.Record, res respwriter.Result, h http.Header
 		ContentType: res.ContentType,
 		Injected:    res.Injected,
 		NotInjected: res.NotInjected,
+		CSP:         changed,
 	}
 	tb.store.Add(rec)
 }
@@ -355,14 +359,17 @@ func formatMS(d time.Duration) string {
 	return strconv.FormatInt(d.Milliseconds(), 10)
 }
 
-// snippet renders what is inserted into an HTML page. The page may be in
-// any charset, so the snippet is ASCII: the JSON escapes everything else.
-func (tb *Toolbar) snippet(rec *panels.Record, h http.Header) ([]byte, error) {
+// snippet renders what is inserted into an HTML page, its script elements
+// with scriptNonce and the stylesheets its script adds with styleNonce
+// (either may be ""). The page may be in any charset, so the snippet is
+// ASCII: the JSON escapes everything else.
+func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) ([]byte, error) {
 	page := struct {
-		Prefix string      `json:"prefix"`
-		Styles []string    `json:"styles"`
-		Record toolbarData `json:"record"`
-	}{tb.cfg.Prefix, tb.styles(), tb.toolbarData(rec)}
+		Prefix     string      `json:"prefix"`
+		Styles     []string    `json:"styles"`
+		StyleNonce string      `json:"style_nonce,omitempty"`
+		Record     toolbarData `json:"record"`
+	}{tb.cfg.Prefix, tb.styles(), styleNonce, tb.toolbarData(rec)}
 	var data any = page // encoded once, by templ
 	if !page.Record.isASCII() {
 		raw, err := asciiJSON(page)
@@ -372,7 +379,7 @@ func (tb *Toolbar) snippet(rec *panels.Record, h http.Header) ([]byte, error) {
 		data = raw
 	}
 	var b bytes.Buffer
-	if err := snippet(data, tb.assetURL("toolbar.js"), cspNonce(h)).Render(context.Background(), &b); err != nil {
+	if err := snippet(data, tb.assetURL("toolbar.js"), scriptNonce).Render(context.Background(), &b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil

@@ -10,6 +10,8 @@
   if (!root || !dataEl || root.shadowRoot) return;
   var page = JSON.parse(dataEl.textContent);
   var nonce = (document.currentScript && document.currentScript.nonce) || dataEl.nonce || "";
+  // The page's CSP may give stylesheets a nonce of their own.
+  var styleNonce = page.style_nonce || nonce;
   var prefix = page.prefix;
   var stateKey = "debugtoolbar:state";
 
@@ -24,7 +26,7 @@
     var link = document.createElement("link");
     link.rel = "stylesheet";
     link.href = href;
-    if (nonce) link.nonce = nonce;
+    if (styleNonce) link.nonce = styleNonce;
     shadow.appendChild(link);
   });
 
@@ -159,21 +161,79 @@
     }
   }
 
+  // A page that requires Trusted Types lets innerHTML take only what a
+  // policy made. The toolbar has its own, for its own templ-rendered,
+  // escaped panels; the middleware adds its name to the page's
+  // trusted-types directive.
+  var htmlPolicy;
+  function setHTML(into, html) {
+    if (htmlPolicy === undefined) {
+      htmlPolicy = null;
+      if (window.trustedTypes && window.trustedTypes.createPolicy) {
+        htmlPolicy = window.trustedTypes.createPolicy("debugtoolbar", { createHTML: function (s) { return s; } });
+      }
+    }
+    into.innerHTML = htmlPolicy ? htmlPolicy.createHTML(html) : html;
+  }
+
+  // What the page's Content-Security-Policy refused the toolbar, so that
+  // its errors say so instead of guessing.
+  var refused = [], refusedNote;
+  function ours(v) {
+    var mine = location.origin + prefix;
+    return (v.blockedURI || "").indexOf(mine) === 0 ||
+      /trusted-types/.test(v.effectiveDirective) && (v.sourceFile || "").indexOf(mine) === 0;
+  }
+  document.addEventListener("securitypolicyviolation", function (v) {
+    if (!ours(v)) return;
+    refused.push(v);
+    var what = /trusted-types/.test(v.effectiveDirective) ?
+      "The page's Trusted Types (" + v.effectiveDirective + ") refused the toolbar's " + (v.effectiveDirective === "trusted-types" ? "policy " + v.sample : "HTML") :
+      "The page's Content-Security-Policy (" + v.effectiveDirective + ") refused " + v.blockedURI;
+    if (!refusedNote) {
+      refusedNote = el("div", "dtb-refused");
+      refusedNote.dataset.testid = "csp-refused";
+      refusedNote.setAttribute("role", "alert");
+      wrap.appendChild(refusedNote);
+    }
+    refusedNote.appendChild(el("p", null, what + "."));
+  });
+  // why explains a failed load of url: a refusal of the page's policy, a
+  // record gone from the history, or the error itself.
+  function why(err, url) {
+    var abs = new URL(url, location.href).href;
+    for (var i = refused.length - 1; i >= 0; i--) {
+      var v = refused[i];
+      if (v.blockedURI === abs || /trusted-types/.test(v.effectiveDirective)) {
+        return (/trusted-types/.test(v.effectiveDirective) ? "Trusted Types" : "the page's Content-Security-Policy") +
+          " refused it (" + v.effectiveDirective + ": " + v.originalPolicy + ").";
+      }
+    }
+    if (err.status === 404) return err.message + ". The request has left the history.";
+    return err.message + ".";
+  }
+
   var loading = 0;
   function load(url, into) {
     var ticket = ++loading;
     into.textContent = "";
     into.appendChild(el("p", "dtb-empty", "Loading\u2026"));
     return fetch(url, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (res) {
-      if (!res.ok) throw new Error(res.status + " " + res.statusText);
+      if (!res.ok) {
+        var e = new Error(res.status + " " + res.statusText);
+        e.status = res.status;
+        throw e;
+      }
       return res.text();
     }).then(function (html) {
-      // The fragment is the toolbar's own templ-rendered, escaped HTML.
-      if (ticket === loading) into.innerHTML = html;
+      if (ticket === loading) setHTML(into, html);
     }).catch(function (err) {
-      if (ticket !== loading) return;
-      into.textContent = "";
-      into.appendChild(el("p", "dtb-empty", "Could not load: " + err.message + ". The request may have left the history."));
+      // A refusal's event may come after the failed fetch.
+      setTimeout(function () {
+        if (ticket !== loading) return;
+        into.textContent = "";
+        into.appendChild(el("p", "dtb-empty", "Could not load: " + why(err, url)));
+      }, 50);
     });
   }
 
