@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
@@ -33,9 +34,9 @@ type Record struct {
 	// render), capped like Queries.
 	Spans        []Span
 	SpansDropped int
-	// Late counts events that arrived after the request had finished, from
-	// goroutines that outlived it.
-	Late int
+	// late counts events that arrived after the request had finished (see
+	// Late).
+	late atomic.Int64
 	// Unattributed are database operations that ran while the request
 	// did, without its context, on goroutines it did not start (a worker
 	// pool started at boot): they may be the request's work, but nothing
@@ -55,6 +56,15 @@ type Record struct {
 
 	Alerts []Alert
 }
+
+// Late counts the events that arrived after the request had finished,
+// from goroutines that outlived it. It is the one figure of a Record that
+// may still grow while the record is shown, so it is read and counted
+// through methods, safe from any goroutine.
+func (r *Record) Late() int { return int(r.late.Load()) }
+
+// AddLate counts one more late event (see Late).
+func (r *Record) AddLate() { r.late.Add(1) }
 
 // Request is the part of a Record that describes the request. Secrets are
 // redacted before they get here.

@@ -103,7 +103,7 @@ type waterfallItem struct {
 }
 
 func newTimerView(r *Record) *timerView {
-	v := &timerView{Total: r.Duration, SQL: sqlTime(r), Cache: cacheTime(r), Late: r.Late, Unattributed: r.UnattributedTime}
+	v := &timerView{Total: r.Duration, SQL: sqlTime(r), Cache: cacheTime(r), Late: r.Late(), Unattributed: r.UnattributedTime}
 	for i := range r.Spans {
 		v.Spans += r.Spans[i].Duration
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql/driver"
 	"io"
+	"sync"
 )
 
 // Wrap returns a driver that records the operations of d's connections. It
@@ -66,9 +67,10 @@ func wrapConnector(c driver.Connector, d driver.Driver, cfg *config) driver.Conn
 }
 
 type connector struct {
-	raw driver.Connector
-	drv driver.Driver // the wrapped driver; built from raw.Driver() when nil
-	cfg *config
+	raw     driver.Connector
+	drv     driver.Driver // the wrapped driver; built from raw.Driver() when nil
+	drvOnce sync.Once     // builds drv, which Driver may be asked for from any goroutine
+	cfg     *config
 }
 
 func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -80,9 +82,11 @@ func (c *connector) Connect(ctx context.Context) (driver.Conn, error) {
 }
 
 func (c *connector) Driver() driver.Driver {
-	if c.drv == nil {
-		c.drv = wrapDriver(c.raw.Driver(), c.cfg)
-	}
+	c.drvOnce.Do(func() {
+		if c.drv == nil {
+			c.drv = wrapDriver(c.raw.Driver(), c.cfg)
+		}
+	})
 	return c.drv
 }
 

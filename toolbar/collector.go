@@ -131,7 +131,7 @@ func keep[T any](c *collector, list *[]T, dropped *int, limit int, v T) {
 	defer c.mu.Unlock()
 	switch {
 	case c.done:
-		c.rec.Late++
+		c.rec.AddLate()
 	case len(*list) >= limit:
 		*dropped++
 	default:

@@ -12,6 +12,44 @@ import (
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
+// TestLateEventsAreCountedWhileTheRecordIsRead records from a goroutine
+// that outlives its request while the JSON API and the Timer panel read
+// the record (run it with -race).
+func TestLateEventsAreCountedWhileTheRecordIsRead(t *testing.T) {
+	tb, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const late = 200
+	release, done := make(chan struct{}), make(chan struct{})
+	w := observe(t, tb, func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		go func() {
+			defer close(done)
+			<-release
+			for range late {
+				RecordCache(ctx, CacheEvent{Op: "get", Key: "k"})
+			}
+		}()
+	}, httptest.NewRequest("GET", "/", nil))
+	id := w.Header().Get("X-Debug-Token")
+	close(release)
+	for range 20 {
+		fetch(t, tb, "/__debug__/api/requests/"+id)
+		fetch(t, tb, "/__debug__/requests/"+id+"/panels/timer")
+	}
+	<-done
+	var api struct {
+		Late int `json:"late_events"`
+	}
+	if err := json.Unmarshal([]byte(fetch(t, tb, "/__debug__/api/requests/"+id)), &api); err != nil || api.Late != late {
+		t.Errorf("late_events = %d (%v), want %d", api.Late, err, late)
+	}
+	if body := fetch(t, tb, "/__debug__/requests/"+id+"/panels/timer"); !strings.Contains(body, "200 events arrived after") {
+		t.Errorf("the Timer panel does not count the late events:\n%s", body)
+	}
+}
+
 // TestLongStatementsAreKeptCutAndMarked runs the 2 MiB statements of a
 // bulk insert; the record keeps the first 64 KiB of each, and says so.
 func TestLongStatementsAreKeptCutAndMarked(t *testing.T) {

@@ -219,6 +219,7 @@ type apiCaller struct {
 type apiQuery struct {
 	Kind          string    `json:"kind"`
 	SQL           string    `json:"sql"`
+	SQLTruncated  bool      `json:"sql_truncated,omitempty"`
 	Args          []any     `json:"args"` // text; null for NULL
 	ArgsTruncated bool      `json:"args_truncated,omitempty"`
 	StartMS       float64   `json:"start_ms"`
@@ -293,7 +294,7 @@ func detailOf(rec *panels.Record) apiRecord {
 		Cookies:        rec.Request.Cookies,
 		QueriesDropped: rec.QueriesDropped,
 		CacheDropped:   rec.CacheDropped,
-		Late:           rec.Late,
+		Late:           rec.Late(),
 		Panic:          rec.Panic,
 		Response: apiResponse{
 			Status: rec.Response.Status, Header: rec.Response.Header, Size: rec.Response.Size,
@@ -343,7 +344,7 @@ func detailOf(rec *panels.Record) apiRecord {
 func queryOf(rec *panels.Record, e *sqltrace.Event) apiQuery {
 	f := e.Caller()
 	q := apiQuery{
-		Kind: e.Kind.String(), SQL: e.SQL, ArgsTruncated: e.ArgsTruncated,
+		Kind: e.Kind.String(), SQL: e.SQL, SQLTruncated: e.SQLTruncated, ArgsTruncated: e.ArgsTruncated,
 		StartMS: ms(e.Start.Sub(rec.Start)), DurationMS: ms(e.Duration), Rows: e.Rows,
 		Tx: e.TxID, Conn: e.ConnID, Fingerprint: panels.Fingerprint(e.SQL),
 		Caller:    apiCaller{File: f.File, Line: f.Line, Function: f.Function},
