@@ -352,11 +352,17 @@ func (r *redactor) err(err error) error {
 	if _, ok := err.(*recordedError); ok {
 		return err
 	}
-	text := redactText(errorText(err))
+	return &recordedError{text: r.message(errorText(err)), err: err}
+}
+
+// message is an error's or a panic's text as the record keeps it:
+// passwords hidden, cut to maxErrorBytes.
+func (r *redactor) message(text string) string {
+	text = redactText(text)
 	if len(text) > maxErrorBytes {
 		text = fmt.Sprintf("%s… [truncated from %d bytes]", clip(text, maxErrorBytes), len(text))
 	}
-	return &recordedError{text: text, err: err}
+	return text
 }
 
 // recordedError is an error as the toolbar keeps it (see redactor.err).

@@ -12,6 +12,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/a-h/templ"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
@@ -306,5 +309,58 @@ func TestLongValuesAreCappedInTheRecord(t *testing.T) {
 	}
 	if v := rec.Request.Form.Get("body"); !strings.HasPrefix(v, "xxxx") || !strings.Contains(v, "truncated") {
 		t.Errorf("a long form value is not kept cut and marked: %.40q...", v)
+	}
+}
+
+// brokenPanel's content panics, as a custom panel's bug might.
+type brokenPanel struct{}
+
+func (brokenPanel) ID() string                             { return "broken" }
+func (brokenPanel) Title() string                          { return "Broken" }
+func (brokenPanel) Summary(*panels.Record) string          { return "" }
+func (brokenPanel) Level(*panels.Record) panels.Severity   { return panels.Info }
+func (brokenPanel) Content(*panels.Record) templ.Component { panic("a bug in a panel") }
+
+func TestAPanicInTheToolbarsOwnPagesIsAnError500(t *testing.T) {
+	var logs strings.Builder
+	tb, err := New(Config{Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb.panels = append(tb.panels, brokenPanel{})
+	id := observe(t, tb, func(http.ResponseWriter, *http.Request) {}, httptest.NewRequest("GET", "/", nil)).Header().Get("X-Debug-Token")
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/__debug__/requests/"+id+"/panels/broken", nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	func() {
+		defer func() {
+			if p := recover(); p != nil {
+				t.Fatalf("the panic reached the server, which cuts the connection: %v", p)
+			}
+		}()
+		tb.Middleware(http.NotFoundHandler()).ServeHTTP(w, r)
+	}()
+	if w.Code != http.StatusInternalServerError || !strings.Contains(logs.String(), "a bug in a panel") {
+		t.Errorf("status %d, log %q", w.Code, logs.String())
+	}
+}
+
+func TestAPanicsTextIsRedacted(t *testing.T) {
+	tb, err := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	func() {
+		defer func() { recover() }()
+		tb.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+			panic("connect postgres://bob:ps3cr3t@db/app: refused")
+		})).ServeHTTP(w, r)
+	}()
+	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
+	if !ok || rec.Panic != "connect postgres://bob:"+Redacted+"@db/app: refused" {
+		t.Errorf("panic = %q", rec.Panic)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"path"
+	"runtime/debug"
 	"time"
 
 	"github.com/a-h/templ"
@@ -19,6 +20,7 @@ import (
 // clients reach it.
 func (tb *Toolbar) router() http.Handler {
 	r := chi.NewRouter()
+	r.Use(tb.contained)
 	r.Route(tb.cfg.Prefix[:len(tb.cfg.Prefix)-1], func(r chi.Router) {
 		r.Get("/", tb.historyPage)
 		r.Get("/requests/{id}", tb.requestPage)
@@ -32,6 +34,26 @@ func (tb *Toolbar) router() http.Handler {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "not found"})
 	})
 	return r
+}
+
+// contained turns a panic in the toolbar's own pages (a custom panel's
+// bug, say) into a logged 500, instead of the cut connection net/http
+// makes of it.
+func (tb *Toolbar) contained(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			p := recover()
+			if p == nil {
+				return
+			}
+			if p == http.ErrAbortHandler {
+				panic(p)
+			}
+			tb.log.Error("debugtoolbar: internal error serving the toolbar's own page", "path", r.URL.Path, "panic", p, "stack", string(debug.Stack()))
+			http.Error(w, "debugtoolbar: internal error; see the server's log", http.StatusInternalServerError)
+		}()
+		next.ServeHTTP(w, r)
+	})
 }
 
 // pageCSP is the toolbar's own pages' Content-Security-Policy: nothing

@@ -212,7 +212,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		rw.Abort()
 		tb.safely("recording a panic", func() {
 			if p != nil {
-				rec.Panic = fmt.Sprint(p)
+				rec.Panic = tb.redact.message(fmt.Sprint(p))
 			}
 			tb.complete(r, rec, col)
 			tb.keep(rec, rw.Result(), w.Header())
