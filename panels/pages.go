@@ -73,3 +73,18 @@ func pathOf(r *Record) string {
 	}
 	return orNone(r.Request.URL)
 }
+
+// redirectTargets maps the id of each request that redirected to where it
+// led: the landing request, a chain of one, when it is among recs.
+func redirectTargets(recs []*Record) map[string][]Redirect {
+	var next map[string][]Redirect
+	for _, r := range recs {
+		if n := len(r.RedirectedFrom); n > 0 {
+			if next == nil {
+				next = make(map[string][]Redirect)
+			}
+			next[r.RedirectedFrom[n-1].ID] = []Redirect{{ID: r.ID, Method: r.Request.Method, URL: r.Request.URL, Status: r.Response.Status}}
+		}
+	}
+	return next
+}

@@ -133,6 +133,60 @@ func TestHistoryPage(t *testing.T) {
 	}
 }
 
+func TestRedirectChains(t *testing.T) {
+	post := &panels.Record{ID: "p", Start: t0, Request: panels.Request{Method: "POST", Path: "/login", URL: "/login"}, Response: panels.Response{Status: 303}}
+	via := &panels.Record{ID: "v", Start: t0, Request: panels.Request{Method: "GET", Path: "/home", URL: "/home?via=login"}, Response: panels.Response{Status: 302},
+		RedirectedFrom: []panels.Redirect{{ID: "p", Method: "POST", URL: "/login", Status: 303}}}
+	home := &panels.Record{ID: "h", Start: t0, Request: panels.Request{Method: "GET", Path: "/home", URL: "/home"}, Response: panels.Response{Status: 200},
+		RedirectedFrom: []panels.Redirect{{ID: "p", Method: "POST", URL: "/login", Status: 303}, {ID: "v", Method: "GET", URL: "/home?via=login", Status: 302}}}
+	links := func(n *html.Node) []string {
+		var out []string
+		for _, a := range byTestID(n, "redirect-link") {
+			out = append(out, attr(a, "href")+" "+squash(a))
+		}
+		return out
+	}
+
+	t.Run("the request page links every hop, first first", func(t *testing.T) {
+		doc := render(t, panels.RequestPage(page, home, panels.Default()))
+		chain := one(t, doc, "redirected-from")
+		want := []string{"/__debug__/requests/p POST /login", "/__debug__/requests/v GET /home?via=login"}
+		if got := links(chain); !slices.Equal(got, want) {
+			t.Errorf("links = %q, want %q", got, want)
+		}
+		if got := squash(chain); got != "Redirected from POST /login 303 → GET /home?via=login 302" {
+			t.Errorf("chain reads %q", got)
+		}
+	})
+	t.Run("a request no redirect led to says nothing of it", func(t *testing.T) {
+		if n := len(byTestID(render(t, panels.RequestPage(page, post, panels.Default())), "redirected-from")); n != 0 {
+			t.Errorf("%d chains", n)
+		}
+	})
+	t.Run("the history shows where each led and what led to it", func(t *testing.T) {
+		rows := byTestID(render(t, panels.HistoryPage(page, []*panels.Record{home, via, post})), "history-row")
+		for _, c := range []struct {
+			row      *html.Node
+			from, to []string
+		}{
+			{rows[0], []string{"/__debug__/requests/p POST /login", "/__debug__/requests/v GET /home?via=login"}, nil},
+			{rows[1], []string{"/__debug__/requests/p POST /login"}, []string{"/__debug__/requests/h GET /home"}},
+			{rows[2], nil, []string{"/__debug__/requests/v GET /home?via=login"}},
+		} {
+			var from, to []string
+			if n := byTestID(c.row, "history-redirected-from"); len(n) > 0 {
+				from = links(n[0])
+			}
+			if n := byTestID(c.row, "history-redirected-to"); len(n) > 0 {
+				to = links(n[0])
+			}
+			if !slices.Equal(from, c.from) || !slices.Equal(to, c.to) {
+				t.Errorf("row %s: from %q to %q, want %q %q", attr(c.row, "data-id"), from, to, c.from, c.to)
+			}
+		}
+	})
+}
+
 func TestHistoryPageWithoutRequests(t *testing.T) {
 	doc := render(t, panels.HistoryPage(page, nil))
 	if got := text(one(t, doc, "history-empty")); got == "" {

@@ -53,6 +53,11 @@ type Record struct {
 	Outside bool
 	// Panic is the value of a panic the handler raised, formatted.
 	Panic string
+	// RedirectedFrom are the requests whose redirects led to this one,
+	// first hop first (POST /login 303, then GET /home 302, ...): the
+	// same client asked for this URL right after one of its requests was
+	// redirected here. Empty when it was not a redirect's landing.
+	RedirectedFrom []Redirect
 
 	Alerts []Alert
 }
@@ -82,6 +87,15 @@ type Request struct {
 	Form       url.Values // a url-encoded or multipart body's fields, from what the app read
 	Body       RequestBody
 	Cookies    []Cookie
+}
+
+// Redirect is a request whose response redirected the client: enough to
+// name it and link to it while it is still in the history.
+type Redirect struct {
+	ID     string
+	Method string
+	URL    string // as the client asked for it, query included
+	Status int    // 301, 302, 303, 307 or 308
 }
 
 // Cookie is a request cookie, its value redacted unless allowed.

@@ -189,6 +189,28 @@ type apiSummary struct {
 	DurationMS float64   `json:"duration_ms"`
 	Queries    int       `json:"query_count"`
 	Alerts     int       `json:"alert_count"`
+	// RedirectedFrom are the requests whose redirects led to this one,
+	// first hop first.
+	RedirectedFrom []apiRedirect `json:"redirected_from,omitempty"`
+}
+
+// apiRedirect is a request that redirected the client; its id opens it.
+type apiRedirect struct {
+	ID     string `json:"id"`
+	Method string `json:"method"`
+	URL    string `json:"url"`
+	Status int    `json:"status"`
+}
+
+func redirectsOf(rec *panels.Record) []apiRedirect {
+	if len(rec.RedirectedFrom) == 0 {
+		return nil
+	}
+	out := make([]apiRedirect, len(rec.RedirectedFrom))
+	for i, f := range rec.RedirectedFrom {
+		out[i] = apiRedirect{ID: f.ID, Method: f.Method, URL: f.URL, Status: f.Status}
+	}
+	return out
 }
 
 // apiRecord is one request in full.
@@ -299,6 +321,8 @@ func summaryOf(rec *panels.Record) apiSummary {
 		DurationMS: ms(rec.Duration),
 		Queries:    countQueries(rec),
 		Alerts:     len(rec.Alerts),
+
+		RedirectedFrom: redirectsOf(rec),
 	}
 }
 

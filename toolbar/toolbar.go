@@ -54,6 +54,9 @@ type Toolbar struct {
 	// outside holds the database work that ran while observed requests
 	// did but belongs to none of them.
 	outside *outside
+	// redirects are the observed redirects waiting for the request that
+	// follows them.
+	redirects *redirects
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
@@ -103,6 +106,7 @@ func New(cfg Config) (*Toolbar, error) {
 		outside: newOutside(cfg.MaxQueries, redact),
 	}
 	tb.routes = tb.router()
+	tb.redirects = newRedirects(redirectMax, redirectTTL)
 	return tb, nil
 }
 
@@ -182,6 +186,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	ctx = withChiContext(ctx, next)
 	r = r.WithContext(ctx)
 	tb.safely("capturing the request", func() { rec.Request = tb.request(r) })
+	tb.safely("following a redirect", func() { rec.RedirectedFrom = tb.redirectedFrom(r) })
 	narrowAcceptEncoding(r) // after the record took the client's header
 	col.body = captureBody(r, tb.cfg.MaxRequestBodyBytes)
 
@@ -227,6 +232,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	tb.safely("finishing the record", func() { tb.complete(r, rec, col) })
 	res := rw.Finish() // contains its own panics, serving the page untouched
 	tb.safely("keeping the record", func() { tb.keep(rec, res, w.Header()) })
+	tb.safely("remembering a redirect", func() { tb.rememberRedirect(r, rec, w.Header()) })
 }
 
 // safely runs the toolbar's own work so that a bug in it never changes
@@ -320,6 +326,9 @@ type toolbarData struct {
 	Level      string       `json:"level"`
 	Summary    string       `json:"summary"`
 	Panels     []panelEntry `json:"panels"`
+	// RedirectedFrom are the requests that redirected to this one, first
+	// hop first, for the links in the toolbar's head.
+	RedirectedFrom []apiRedirect `json:"redirected_from,omitempty"`
 }
 
 type panelEntry struct {
@@ -345,6 +354,7 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 		Level:      level.String(),
 		Summary:    fmt.Sprintf("%s ms, %d queries", formatMS(rec.Duration), countQueries(rec)),
 	}
+	d.RedirectedFrom = redirectsOf(rec)
 	for _, p := range tb.panels {
 		d.Panels = append(d.Panels, panelEntry{ID: p.ID(), Title: p.Title(), Summary: p.Summary(rec), Level: p.Level(rec).String()})
 	}
@@ -397,6 +407,9 @@ func (d *toolbarData) isASCII() bool {
 	ok := isASCII(d.Method) && isASCII(d.Path) && isASCII(d.Summary)
 	for _, p := range d.Panels {
 		ok = ok && isASCII(p.ID) && isASCII(p.Title) && isASCII(p.Summary)
+	}
+	for _, f := range d.RedirectedFrom {
+		ok = ok && isASCII(f.Method) && isASCII(f.URL)
 	}
 	return ok
 }
