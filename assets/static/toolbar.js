@@ -2,12 +2,18 @@
 // page's CSS cannot reach it and its CSS cannot leak out, shows the
 // request's summary at once, and fetches a panel's HTML only when the panel
 // is opened. It also lists the page's later requests (fetch, XHR, htmx) that
-// the toolbar recorded, so their records can be opened too.
+// the toolbar recorded, so their records can be opened too, and follows
+// navigations that keep the document (htmx's hx-boost, Turbo Drive) to the
+// new page's record.
 (function () {
   "use strict";
   var root = document.getElementById("debugtoolbar");
   var dataEl = document.getElementById("debugtoolbar-data");
   if (!root || !dataEl || root.shadowRoot) return;
+  // One toolbar per document: a snippet that arrives later (in a body a
+  // script swapped in) hands its page to the running toolbar.
+  var running = Symbol.for("debugtoolbar");
+  if (window[running]) { window[running](root, dataEl); return; }
   var page = JSON.parse(dataEl.textContent);
   var nonce = (document.currentScript && document.currentScript.nonce) || dataEl.nonce || "";
   // The page's CSP may give stylesheets a nonce of their own.
@@ -20,6 +26,38 @@
   function save() {
     try { localStorage.setItem(stateKey, JSON.stringify(state)); } catch (e) { /* private mode */ }
   }
+
+  // The host lives outside <body>, as a child of <html>, and in the top
+  // layer (a manual popover) where the browser has one. htmx's hx-boost
+  // swaps the body's content and Turbo replaces the body: outside it the
+  // toolbar survives both. A transform, filter, perspective, contain or
+  // will-change on <body> or <html> makes that element the containing block
+  // of fixed elements, trapping the toolbar in it: an element of the top
+  // layer is laid out against the viewport whatever its ancestors do, and
+  // no z-index of the page covers it. The data and this script move along,
+  // so snapshots of the body (Turbo's cache, htmx's history) never hold a
+  // second toolbar.
+  function place() {
+    var html = document.documentElement;
+    if (root.parentNode !== html) html.appendChild(root);
+    if (root.showPopover && !root.matches(":popover-open")) {
+      try {
+        root.popover = "manual";
+        root.showPopover();
+      } catch (e) { /* outside <body>, fixed still holds against the viewport */ }
+    }
+  }
+  place();
+  root.appendChild(dataEl);
+  if (document.currentScript) root.appendChild(document.currentScript);
+  // Put it back when a script replaces <html>'s children or <html> itself.
+  var keeper = new MutationObserver(function () {
+    if (root.parentNode === document.documentElement) return;
+    keeper.observe(document.documentElement, { childList: true });
+    place();
+  });
+  keeper.observe(document, { childList: true });
+  keeper.observe(document.documentElement, { childList: true });
 
   var shadow = root.attachShadow({ mode: "open" });
   page.styles.forEach(function (href) {
@@ -63,19 +101,21 @@
   wrap.appendChild(bar);
   shadow.appendChild(wrap);
 
-  var current = page.record;   // the record shown
-  var requests = [current];    // this page, then its later requests
+  var pageRec = page.record;   // the page's own record
+  var current = pageRec;       // the record shown
+  var later = [];              // the page's later requests (fetch, XHR)
   var seen = {};
   seen[current.id] = true;
 
   function levelClass(level) { return level && level !== "info" ? "dtb-level-" + level : ""; }
 
   function renderHandle() {
-    handle.className = "dtb-handle " + levelClass(page.record.level);
+    handle.className = "dtb-handle " + levelClass(pageRec.level);
     handle.textContent = "";
     handle.appendChild(el("span", "dtb-logo", "DT"));
-    handle.appendChild(el("span", "dtb-sum", page.record.summary));
-    handle.dataset.queries = String(page.record.query_count);
+    handle.appendChild(el("span", "dtb-sum", pageRec.summary));
+    handle.dataset.queries = String(pageRec.query_count);
+    handle.dataset.id = pageRec.id;
   }
 
   function renderHead() {
@@ -83,6 +123,22 @@
     var r = current;
     head.appendChild(el("div", "dtb-title", r.method + " " + r.path));
     head.appendChild(el("div", "dtb-meta", r.status + " \u00b7 " + r.summary));
+    if (r.redirected_from && r.redirected_from.length) {
+      // After POST /login → 303 → GET /home, the POST did the work.
+      var via = el("div", "dtb-redirects");
+      via.dataset.testid = "redirected-from";
+      via.appendChild(el("span", null, "Redirected from"));
+      r.redirected_from.forEach(function (f) {
+        var b = el("button", null, f.method + " " + f.url + " " + f.status);
+        b.type = "button";
+        b.title = "Open the request that redirected here";
+        b.dataset.testid = "redirect-link";
+        b.dataset.id = f.id;
+        b.addEventListener("click", function () { switchTo(f.id); });
+        via.appendChild(b);
+      });
+      head.appendChild(via);
+    }
     if (r.alert_count > 0) {
       var alerts = el("button", "dtb-alert-count " + levelClass(r.level), r.alert_count + (r.alert_count === 1 ? " alert" : " alerts"));
       alerts.type = "button";
@@ -133,13 +189,25 @@
     });
   }
 
+  // hops are the requests that redirected to r, as entries of the list.
+  function hops(r) {
+    return (r.redirected_from || []).map(function (f) {
+      return { id: f.id, method: f.method, url: f.url, status: f.status, hop: true };
+    });
+  }
+
+  // The list: the page, then its later requests, each after the requests
+  // that redirected to it.
   function renderRequests() {
     reqList.textContent = "";
-    requests.forEach(function (r, i) {
+    var entries = hops(pageRec).concat([pageRec]);
+    later.forEach(function (r) { entries = entries.concat(hops(r), [r]); });
+    entries.forEach(function (r) {
       var li = el("li");
-      var b = el("button", null, (i === 0 ? "\u2302 " : "") + (r.method || "") + " " + (r.path || r.url || r.id) + (r.status ? " " + r.status : ""));
+      var isPage = r.id === pageRec.id;
+      var b = el("button", null, (isPage ? "\u2302 " : r.hop ? "\u21aa " : "") + (r.method || "") + " " + (r.path || r.url || r.id) + (r.status ? " " + r.status : ""));
       b.type = "button";
-      b.title = i === 0 ? "This page" : "A later request of this page";
+      b.title = isPage ? "This page" : r.hop ? "Redirected to the request below" : "A later request of this page";
       b.dataset.testid = "request";
       b.dataset.id = r.id;
       b.setAttribute("aria-current", String(r.id === current.id));
@@ -254,13 +322,24 @@
     }
   }
 
-  function switchTo(id) {
-    fetch(prefix + "api/requests/" + id + "/toolbar", { credentials: "same-origin" }).then(function (res) {
+  // toolbarData fetches a record's summary. A record is kept a moment
+  // after its response is complete, so a miss right then is retried.
+  function toolbarData(id, tries) {
+    tries = tries || 0;
+    return fetch(prefix + "api/requests/" + encodeURIComponent(id) + "/toolbar", { credentials: "same-origin" }).then(function (res) {
+      if (res.status === 404 && tries < 4) {
+        return new Promise(function (done) { setTimeout(done, 50 << tries); }).then(function () { return toolbarData(id, tries + 1); });
+      }
       if (!res.ok) throw new Error(res.status + " " + res.statusText);
       return res.json();
-    }).then(function (r) {
+    });
+  }
+
+  function switchTo(id) {
+    toolbarData(id).then(function (r) {
       current = r;
-      requests.forEach(function (x, i) { if (x.id === r.id) requests[i] = r; });
+      if (r.id === pageRec.id) pageRec = r;
+      later.forEach(function (x, i) { if (x.id === r.id) later[i] = r; });
       render();
       openPanel(state.panel || r.panels[0].id);
     }).catch(function (err) {
@@ -275,8 +354,19 @@
   function addRequest(r) {
     if (!r.id || seen[r.id]) return;
     seen[r.id] = true;
-    requests.push(r);
-    if (requests.length > 50) requests.splice(1, 1);
+    later.push(r);
+    if (later.length > 50) later.shift();
+    if (r.redirected) {
+      // fetch and XHR follow redirects unseen: the token is the last
+      // request's. Its record says what it was and what redirected to it.
+      toolbarData(r.id).then(function (d) {
+        r.method = d.method;
+        r.status = d.status;
+        r.redirected_from = d.redirected_from;
+        hops(d).forEach(function (f) { seen[f.id] = true; });
+        if (state.open) renderRequests();
+      }, function () { /* listed as the browser reported it */ });
+    }
     if (state.open) renderRequests();
   }
   function pathOf(url) {
@@ -290,7 +380,13 @@
       var url = typeof input === "string" ? input : (input && input.url) || String(input);
       return origFetch.apply(this, arguments).then(function (res) {
         try {
-          addRequest({ id: res.headers.get("X-Debug-Token"), method: method.toUpperCase(), path: pathOf(url), status: res.status });
+          var r = { id: res.headers.get("X-Debug-Token"), method: method.toUpperCase(), path: pathOf(url), status: res.status };
+          if (res.redirected) {
+            r.redirected = true;
+            r.method = "";
+            r.path = pathOf(res.url);
+          }
+          addRequest(r);
         } catch (e) { /* never break the page */ }
         return res;
       });
@@ -309,7 +405,13 @@
         try {
           var id = xhr.getResponseHeader("X-Debug-Token");
           var m = xhr.__debugtoolbar || {};
-          addRequest({ id: id, method: m.method, path: m.path, status: xhr.status });
+          var r = { id: id, method: m.method, path: m.path, status: xhr.status };
+          if (xhr.responseURL && pathOf(xhr.responseURL) !== m.path) {
+            r.redirected = true;
+            r.method = "";
+            r.path = pathOf(xhr.responseURL);
+          }
+          addRequest(r);
         } catch (e) { /* never break the page */ }
       });
       return send.apply(this, arguments);
@@ -329,6 +431,95 @@
       }).observe({ type: "resource", buffered: true });
     } catch (e) { /* an old browser: fetch and XHR still work */ }
   }
+
+  // Navigations that keep this document (htmx's hx-boost, Turbo Drive)
+  // put another page in it. Their responses are fetches, into which the
+  // server injects nothing; their X-Debug-Token names the new page's
+  // record, which the toolbar then shows, with a fresh list of later
+  // requests. Plain fragments (hx-get into a div, Turbo frames) stay later
+  // requests of the page. Back and forward bring a page's record back.
+  var pages = {};      // path → the record of the page last shown at it
+  pages[pathOf(location.href)] = pageRec;
+  var pageTicket = 0;
+  var pending = null;  // the path whose record is on its way
+
+  function enterPage(r, path) {
+    ++pageTicket;
+    pending = null;
+    pageRec = current = r;
+    later = [];
+    seen[r.id] = true;
+    hops(r).forEach(function (f) { seen[f.id] = true; });
+    pages[path || pathOf(location.href)] = r;
+    render();
+    if (state.open) openPanel(state.panel || r.panels[0].id);
+  }
+  function showPage(id, path) {
+    if (!id || id === pageRec.id) return;
+    var ticket = ++pageTicket;
+    pending = path || pathOf(location.href);
+    seen[id] = true; // not a later request of the page it leaves
+    toolbarData(id).then(function (r) {
+      if (ticket === pageTicket) enterPage(r, path);
+    }, function () {
+      if (ticket === pageTicket) pending = null; // the toolbar stays on the page it showed
+    });
+  }
+  function restorePage() {
+    var path = pathOf(location.href);
+    var r = pages[path];
+    if (pending !== path && r && r.id !== pageRec.id) enterPage(r);
+  }
+  function token(xhr) {
+    try { return xhr && xhr.getResponseHeader("X-Debug-Token"); } catch (e) { return null; }
+  }
+
+  // htmx pushes the URL before it swaps.
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var d = e.detail || {};
+    if (d.boosted) showPage(token(d.xhr), pathOf(location.href));
+  });
+  document.addEventListener("htmx:historyCacheMissLoad", function (e) {
+    var d = e.detail || {};
+    showPage(token(d.xhr), d.path && pathOf(d.path));
+  });
+  document.addEventListener("htmx:historyRestore", function (e) {
+    if (!(e.detail && e.detail.cacheMiss)) restorePage();
+  });
+  // Turbo: the response of a visit, or of a form (which followed its
+  // redirect, or failed and is shown), then turbo:render once it is on the
+  // page. A link's prefetch counts only when a visit uses it, a frame's
+  // response is a fragment, a stream renders no page, and a restoration
+  // from Turbo's cache fetches nothing.
+  var turboToken = null;
+  document.addEventListener("turbo:before-fetch-response", function (e) {
+    var t = e.target;
+    var res = e.detail && e.detail.fetchResponse && e.detail.fetchResponse.response;
+    if (!res || (t !== document.documentElement && t.tagName !== "FORM") || t.closest("turbo-frame") ||
+      /turbo-stream/.test(res.headers.get("Content-Type") || "")) return;
+    turboToken = res.headers.get("X-Debug-Token");
+  });
+  document.addEventListener("turbo:visit", function (e) {
+    if (e.detail && e.detail.action === "restore") turboToken = null;
+  });
+  function turboRendered() {
+    var id = turboToken;
+    turboToken = null;
+    if (id) showPage(id, pathOf(location.href));
+    else restorePage();
+  }
+  document.addEventListener("turbo:render", turboRendered);
+  document.addEventListener("turbo:load", turboRendered);
+  // Any other history navigation inside the document.
+  window.addEventListener("popstate", function () { setTimeout(restorePage, 0); });
+  window[running] = function (otherRoot, otherData) {
+    try {
+      var r = JSON.parse(otherData.textContent).record;
+      if (otherRoot !== root) otherRoot.remove();
+      if (otherData !== dataEl) otherData.remove();
+      if (r && r.id !== pageRec.id) enterPage(r);
+    } catch (e) { /* never break the page */ }
+  };
 
   // In-panel links (#debugtoolbar-query-3) target elements of the shadow
   // tree, which the browser's own fragment navigation cannot see.

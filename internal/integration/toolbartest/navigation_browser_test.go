@@ -1,0 +1,319 @@
+package toolbartest_test
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/debugtoolbar/debugtoolbar/internal/integration/browsertest"
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
+)
+
+// navApp serves pages that navigate without leaving the document (htmx's
+// hx-boost, Turbo Drive), a page that transforms its body, and a form that
+// redirects after its POST. Page n runs n queries, so the toolbar's count
+// says which page's record it shows.
+func navApp(t *testing.T, tb *toolbar.Toolbar) *httptest.Server {
+	t.Helper()
+	db := openDB(t)
+	queries := func(r *http.Request, n int) {
+		for i := 1; i <= n; i++ {
+			var title string
+			db.QueryRowContext(r.Context(), "SELECT title FROM posts WHERE id = ?", i).Scan(&title)
+		}
+	}
+	html := func(w http.ResponseWriter, head, body string) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprintf(w, `<!doctype html><html><head><meta charset="utf-8"><title>nav</title>%s</head><body%s</body></html>`, head, body)
+	}
+	links := func(base string) string {
+		return fmt.Sprintf(`<nav><a id="to1" href="%[1]s/1">one</a> <a id="to2" href="%[1]s/2">two</a> <a id="to3" href="%[1]s/3">three</a></nav>`, base)
+	}
+	mux := http.NewServeMux()
+	for _, lib := range []string{"htmx-2.0.11.min.js", "turbo-8.0.23.min.js"} {
+		js, err := os.ReadFile("testdata/" + lib)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mux.HandleFunc("GET /lib/"+lib, func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/javascript")
+			w.Write(js)
+		})
+	}
+	mux.HandleFunc("GET /htmx/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		queries(r, n)
+		html(w, `<script src="/lib/htmx-2.0.11.min.js"></script>`,
+			fmt.Sprintf(` hx-boost="true"><h1 id="title">htmx page %d</h1>%s<button id="frag" hx-get="/fragment" hx-target="#out">fragment</button><div id="out"></div>`, n, links("/htmx")))
+	})
+	mux.HandleFunc("GET /fragment", func(w http.ResponseWriter, r *http.Request) {
+		queries(r, 1)
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, `<p id="fragment">a fragment</p>`)
+	})
+	mux.HandleFunc("GET /turbo/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		queries(r, n)
+		html(w, `<script src="/lib/turbo-8.0.23.min.js"></script>`,
+			fmt.Sprintf(`><h1 id="title">turbo page %d</h1>%s`, n, links("/turbo")))
+	})
+	mux.HandleFunc("GET /turbo/form", func(w http.ResponseWriter, r *http.Request) {
+		html(w, `<script src="/lib/turbo-8.0.23.min.js"></script>`,
+			`><h1 id="title">turbo form</h1><form method="post" action="/form"><button id="submit">save</button></form>`)
+	})
+	mux.HandleFunc("GET /transformed", func(w http.ResponseWriter, r *http.Request) {
+		html(w, `<style>`+r.URL.Query().Get("css")+`</style>`,
+			`><h1>a transformed page</h1><div style="height: 3000px; background: linear-gradient(#fde68a, #93c5fd)"></div>`)
+	})
+	mux.HandleFunc("GET /form", func(w http.ResponseWriter, r *http.Request) {
+		html(w, "", `><form method="post" action="/form"><button id="submit">save</button></form>`)
+	})
+	mux.HandleFunc("POST /form", func(w http.ResponseWriter, r *http.Request) {
+		queries(r, 4)
+		http.Redirect(w, r, "/done", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /done", func(w http.ResponseWriter, r *http.Request) {
+		queries(r, 1)
+		html(w, "", `><h1 id="title">saved</h1>`)
+	})
+	mux.HandleFunc("POST /api/save", func(w http.ResponseWriter, r *http.Request) {
+		queries(r, 2)
+		http.Redirect(w, r, "/api/saved?id=7", http.StatusSeeOther)
+	})
+	mux.HandleFunc("GET /api/saved", func(w http.ResponseWriter, r *http.Request) {
+		queries(r, 1)
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"saved": 7}`)
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	srv := httptest.NewServer(tb.Middleware(mux))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
+// JavaScript that reads the toolbar.
+const (
+	handleQueries = `s.querySelector("[data-testid=handle]").dataset.queries`
+	handleID      = `s.querySelector("[data-testid=handle]").dataset.id`
+	headTitle     = `s.querySelector(".dtb-head .dtb-title")?.textContent`
+	requestList   = `[...s.querySelectorAll("[data-testid=request]")].map(b => b.textContent).join("|")`
+)
+
+// waitPage waits until the document shows path and the toolbar shows the
+// record of a page with n queries, and returns that record's id.
+func waitPage(t *testing.T, b *browsertest.Browser, path string, n int) string {
+	t.Helper()
+	b.Wait(path+" with its record", fmt.Sprintf(`location.pathname === %q && `, path)+
+		browsertest.Shadow(handleQueries+` === "`+strconv.Itoa(n)+`"`))
+	return b.String(browsertest.Shadow(handleID))
+}
+
+func TestNavigationsKeepTheToolbar(t *testing.T) {
+	b := browsertest.Start(t)
+	shadow := browsertest.Shadow
+	tb := newToolbar(t, toolbar.Config{})
+	srv := navApp(t, tb)
+	// A full page load would lose this.
+	const mark, marked = `window.debugtoolbarTestMark = 1`, `window.debugtoolbarTestMark === 1`
+
+	t.Run("hx-boost twice, then back twice: each page shows its own record", func(t *testing.T) {
+		b.Navigate(srv.URL + "/htmx/1")
+		id1 := waitPage(t, b, "/htmx/1", 1)
+		b.Eval(mark)
+		b.ClickInToolbar("[data-testid=handle]")
+		b.Wait("the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+
+		b.Eval(`document.getElementById("to2").click()`)
+		id2 := waitPage(t, b, "/htmx/2", 2)
+		b.Wait("the page's title in the head", shadow(headTitle+` === "GET /htmx/2"`))
+		b.Screenshot("htmx-boosted-page-2")
+		b.Eval(`document.getElementById("to3").click()`)
+		id3 := waitPage(t, b, "/htmx/3", 3)
+		if b.String(`String(`+marked+`)`) != "true" {
+			t.Fatal("the boosted navigation reloaded the document")
+		}
+		if id1 == id2 || id2 == id3 {
+			t.Fatalf("records %s, %s, %s", id1, id2, id3)
+		}
+		for id, path := range map[string]string{id2: "/htmx/2", id3: "/htmx/3"} {
+			rec, ok := tb.Store().Get(id)
+			if !ok || rec.Request.Path != path || rec.Request.Header.Get("HX-Boosted") != "true" {
+				t.Errorf("record %s is not the boosted request of %s: %+v", id, path, rec)
+			}
+		}
+		if list := b.String(shadow(requestList)); strings.Contains(list, "/htmx/2") || !strings.HasPrefix(list, "\u2302 GET /htmx/3") {
+			t.Errorf("page 3's requests: %q", list)
+		}
+
+		b.Eval(`history.back()`)
+		if got := waitPage(t, b, "/htmx/2", 2); got != id2 {
+			t.Errorf("back on page 2 the toolbar shows %s, want its record %s", got, id2)
+		}
+		b.Wait("page 2's content", `document.getElementById("title").textContent === "htmx page 2"`)
+		b.Eval(`history.back()`)
+		if got := waitPage(t, b, "/htmx/1", 1); got != id1 {
+			t.Errorf("back on page 1 the toolbar shows %s, want its record %s", got, id1)
+		}
+		b.Screenshot("htmx-back-to-page-1")
+	})
+	t.Run("a plain htmx fragment is a later request of the page", func(t *testing.T) {
+		b.Navigate(srv.URL + "/htmx/2")
+		id := waitPage(t, b, "/htmx/2", 2)
+		b.Eval(`document.getElementById("frag").click()`)
+		b.Wait("the fragment", `document.getElementById("fragment")`)
+		b.Wait("the fragment in the list", shadow(`[...s.querySelectorAll("[data-testid=request]")].some(b => b.textContent.includes("/fragment"))`))
+		if got := b.String(shadow(handleID)); got != id {
+			t.Errorf("after a fragment the toolbar shows %s, want the page's %s", got, id)
+		}
+	})
+	t.Run("Turbo Drive visits and back", func(t *testing.T) {
+		b.Navigate(srv.URL + "/turbo/1")
+		id1 := waitPage(t, b, "/turbo/1", 1)
+		b.Eval(mark)
+		b.Eval(`document.getElementById("to2").click()`)
+		id2 := waitPage(t, b, "/turbo/2", 2)
+		b.Wait("the new body", `document.getElementById("title").textContent === "turbo page 2"`)
+		if b.String(`String(`+marked+`)`) != "true" {
+			t.Fatal("the Turbo visit reloaded the document")
+		}
+		if id1 == id2 {
+			t.Fatalf("the same record %s for both pages", id1)
+		}
+		b.Screenshot("turbo-page-2")
+		b.Eval(`history.back()`)
+		if got := waitPage(t, b, "/turbo/1", 1); got != id1 {
+			t.Errorf("back on page 1 the toolbar shows %s, want %s", got, id1)
+		}
+	})
+	t.Run("a Turbo form's POST, 303, GET: the landing page and its link to the POST", func(t *testing.T) {
+		b.Navigate(srv.URL + "/turbo/form")
+		waitPage(t, b, "/turbo/form", 0)
+		b.Eval(mark)
+		b.Eval(`document.getElementById("submit").click()`)
+		waitPage(t, b, "/done", 1)
+		if b.String(`String(`+marked+`)`) != "true" {
+			t.Fatal("the Turbo form reloaded the document")
+		}
+		b.Wait("the link to the POST", shadow(`[...s.querySelectorAll("[data-testid=request]")].map(b => b.textContent).join("|").startsWith("\u21aa POST /form 303|\u2302 GET /done 200")`))
+	})
+	b.CheckProblems()
+}
+
+func TestTheToolbarStaysFixedToTheViewport(t *testing.T) {
+	b := browsertest.Start(t)
+	shadow := browsertest.Shadow
+	tb := newToolbar(t, toolbar.Config{})
+	srv := navApp(t, tb)
+	// box is where an element of the toolbar is, against the viewport.
+	box := func(testid string) string {
+		return b.String(shadow(`(() => { const r = s.querySelector("[data-testid=` + testid + `]").getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom].map(Math.round).join(","); })()`))
+	}
+	open := func(css string) (vw, vh int) {
+		b.Navigate(srv.URL + "/transformed?css=" + url.QueryEscape(css))
+		b.Wait("the handle", shadow(`s.querySelector("[data-testid=handle]")?.dataset.id`))
+		b.Eval(`window.scrollTo(0, 1200)`)
+		vw, _ = strconv.Atoi(b.String(`String(document.documentElement.clientWidth)`))
+		vh, _ = strconv.Atoi(b.String(`String(document.documentElement.clientHeight)`))
+		return vw, vh
+	}
+	// size is an element's width and height; its text (the duration)
+	// may change its width by a digit.
+	size := func(testid string) (w, h int) {
+		fmt.Sscanf(b.String(shadow(`(() => { const r = s.querySelector("[data-testid=`+testid+`]").getBoundingClientRect(); return Math.round(r.width) + " " + Math.round(r.height); })()`)), "%d %d", &w, &h)
+		return w, h
+	}
+	open("")
+	plainW, plainH := size("handle")
+
+	for _, c := range []struct{ name, css string }{
+		{"a transformed body", "body { transform: translateX(40px) scale(0.5); }"},
+		{"a filtered, contained body", "body { filter: grayscale(1); contain: paint; will-change: transform; }"},
+		{"a transformed, perspective html", "html { transform: scale(0.8); perspective: 300px; }"},
+		{"a page that styles every backdrop and stacks above everything", "::backdrop { background: rgba(255, 0, 0, .8) !important; } h1 { position: fixed; z-index: 2147483647; top: 0; right: 0; bottom: 0; width: 100vw; margin: 0; }"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			vw, vh := open(c.css)
+			w, h := size("handle")
+			if got, want := box("handle"), fmt.Sprintf("%d,%d,%d,%d", vw-12-w, vh-12-h, vw-12, vh-12); got != want || h != plainH || w < plainW*9/10 {
+				t.Errorf("handle at %s (%dx%d), want %s, %dx%d as on a plain page: the viewport's bottom right corner", got, w, h, want, plainW, plainH)
+			}
+			b.ClickInToolbar("[data-testid=handle]")
+			b.Wait("the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+			if got, want := box("bar"), fmt.Sprintf("%d,0,%d,%d", vw-min(920, vw), vw, vh); got != want {
+				t.Errorf("side bar at %s, want %s (the viewport's full height at its right edge)", got, want)
+			}
+			// Outside <body>, in the top layer, with no backdrop the page's
+			// ::backdrop rule could paint over the page.
+			if got := b.String(`(() => { const h = document.getElementById("debugtoolbar"); return [h.parentNode === document.documentElement, h.matches(":popover-open"), getComputedStyle(h, "::backdrop").display].join(","); })()`); got != "true,true,none" {
+				t.Errorf("host outside <body>, in the top layer, backdrop display: %s", got)
+			}
+			// What is under the bar's centre is the toolbar, not the page.
+			if hit := b.String(`(() => { const r = document.getElementById("debugtoolbar").shadowRoot.querySelector("[data-testid=bar]").getBoundingClientRect(); const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return e ? e.id : ""; })()`); hit != "debugtoolbar" {
+				t.Errorf("the point at the bar's centre hits %q", hit)
+			}
+			b.Screenshot("fixed-" + strings.ReplaceAll(c.name, " ", "-"))
+			b.ClickInToolbar("[data-testid=close]")
+		})
+	}
+	b.CheckProblems()
+}
+
+func TestARedirectsLandingLinksToTheRedirect(t *testing.T) {
+	b := browsertest.Start(t)
+	shadow := browsertest.Shadow
+	tb := newToolbar(t, toolbar.Config{})
+	srv := navApp(t, tb)
+
+	t.Run("POST, 303, GET: the landing page links to the POST, which opens in place", func(t *testing.T) {
+		b.Navigate(srv.URL + "/form")
+		b.Wait("the form's toolbar", shadow(`s.querySelector("[data-testid=handle]")?.dataset.id`))
+		// The form's POST loads a new document: wait for it.
+		if _, err := chromedp.RunResponse(b.Ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("submit").click()`)); err != nil {
+			t.Fatal(err)
+		}
+		getID := waitPage(t, b, "/done", 1)
+		b.ClickInToolbar("[data-testid=handle]")
+		b.Wait("the link to the POST", shadow(`s.querySelector("[data-testid=redirect-link]")?.textContent === "POST /form 303"`))
+		b.Screenshot("redirect-landing")
+		postID := b.String(shadow(`s.querySelector("[data-testid=redirect-link]").dataset.id`))
+		if post, ok := tb.Store().Get(postID); !ok || post.Request.Method != "POST" || len(post.Queries) != 4 {
+			t.Fatalf("the link names %s, not the POST: %+v", postID, post)
+		}
+		if list := b.String(shadow(requestList)); list != "\u21aa POST /form 303|\u2302 GET /done 200" {
+			t.Errorf("requests list %q", list)
+		}
+		b.ClickInToolbar("[data-testid=redirect-link]")
+		b.Wait("the POST's record in place", shadow(headTitle+` === "POST /form"`))
+		b.ClickInToolbar("[data-testid=nav-sql]")
+		b.Wait("the POST's queries", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length === 4`))
+		b.Screenshot("redirect-post-opened")
+		if got := b.String(shadow(handleID)); got != getID {
+			t.Errorf("the handle shows %s, want the page's %s", got, getID)
+		}
+	})
+	t.Run("a fetch that followed a redirect lists both requests as they were", func(t *testing.T) {
+		b.Eval(`fetch("/api/save", { method: "POST" }).then(r => r.json())`)
+		b.Wait("both in the list", shadow(requestList+`.includes("\u21aa POST /api/save 303|GET /api/saved?id=7 200")`))
+		b.Eval(shadow(`[...s.querySelectorAll("[data-testid=request]")].find(b => b.textContent.includes("/api/saved")).click()`))
+		b.Wait("the GET's record", shadow(headTitle+` === "GET /api/saved"`))
+		b.Wait("the GET's link to the POST", shadow(`s.querySelector("[data-testid=redirect-link]")?.textContent === "POST /api/save 303"`))
+		b.Eval(shadow(`[...s.querySelectorAll("[data-testid=request]")].find(b => b.textContent.includes("POST /api/save")).click()`))
+		b.Wait("the POST's record", shadow(headTitle+` === "POST /api/save"`))
+		b.Screenshot("redirect-fetch")
+	})
+	t.Run("the history shows the chain", func(t *testing.T) {
+		b.Navigate(srv.URL + "/__debug__/")
+		b.Wait("the landing row", `[...document.querySelectorAll("[data-testid=history-redirected-from]")].some(e => e.textContent.includes("POST /form"))`)
+		b.Wait("the redirect's row", `[...document.querySelectorAll("[data-testid=history-redirected-to]")].some(e => e.textContent.includes("GET /done"))`)
+		b.Screenshot("redirect-history")
+	})
+	b.CheckProblems()
+}
