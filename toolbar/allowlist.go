@@ -83,18 +83,28 @@ var clientIPHeaders = [...]string{
 	"X-Cluster-Client-Ip", // Rackspace, Riverbed
 }
 
-// A refusal's reason, each explained in the log once.
+// What decide concluded: accepted, or why the request is not observed
+// (each reason but refusedOutside is logged the first time it happens).
 const (
-	refusedUntrusted = iota // a client-IP header from a peer that is not a trusted proxy
-	refusedRewritten        // RemoteAddr was rewritten by a middleware before the toolbar
-	refusedNoClient         // a trusted proxy named no usable client
-	refusedDisagree         // a trusted proxy's headers name different clients
+	accepted         = -1
+	refusedOutside   = iota - 1 // a peer neither internal nor a trusted proxy, or no address at all
+	refusedUntrusted            // a client-IP header from a peer that is not a trusted proxy
+	refusedRewritten            // RemoteAddr was rewritten by a middleware before the toolbar
+	refusedNoClient             // a trusted proxy named no usable client
+	refusedDisagree             // a trusted proxy's headers name different clients
 	refusals
 )
 
 // client returns the address the allowlist judges and whether the request
-// may be observed at all. It allocates nothing for a request it refuses
-// because of its peer.
+// may be observed at all, logging nothing.
+func (a *allowlist) client(r *http.Request) (netip.Addr, bool) {
+	ip, reason := a.decide(r)
+	return ip, reason == accepted
+}
+
+// decide returns the address the allowlist judges and accepted, or why
+// the request may not be observed. It allocates nothing for a request it
+// refuses because of its peer.
 //
 // The decision, and why:
 //
@@ -131,14 +141,14 @@ const (
 //     deciding address is "unknown", an obfuscated identifier (RFC 7239's
 //     "_hidden") or not an address, names no client and is refused: the
 //     proxy would stand for every client behind it.
-func (a *allowlist) client(r *http.Request) (netip.Addr, bool) {
+func (a *allowlist) decide(r *http.Request) (netip.Addr, int) {
 	peer, hasPort, ok := parseRemoteAddr(r.RemoteAddr)
 	if !ok {
-		return netip.Addr{}, false
+		return netip.Addr{}, refusedOutside
 	}
 	trusted := contains(a.trusted, peer)
 	if !trusted && !contains(a.internal, peer) {
-		return peer, false // the common refusal: nothing more to look at
+		return peer, refusedOutside // the common refusal: nothing more to look at
 	}
 	var headers [len(clientIPHeaders)][]string
 	present := false
@@ -156,13 +166,13 @@ func (a *allowlist) client(r *http.Request) (netip.Addr, bool) {
 	}
 	switch {
 	case !present && !trusted:
-		return peer, true
+		return peer, accepted
 	case !present:
-		return a.refuse(r, peer, refusedNoClient)
+		return peer, refusedNoClient
 	case !hasPort:
-		return a.refuse(r, peer, refusedRewritten)
+		return peer, refusedRewritten
 	case !trusted:
-		return a.refuse(r, peer, refusedUntrusted)
+		return peer, refusedUntrusted
 	}
 	var client, proxy netip.Addr
 	for i, vs := range headers {
@@ -172,7 +182,7 @@ func (a *allowlist) client(r *http.Request) (netip.Addr, bool) {
 		ip, isProxy, ok := a.named(vs, i == 0)
 		switch {
 		case !ok:
-			return a.refuse(r, peer, refusedNoClient)
+			return peer, refusedNoClient
 		case !ip.IsValid(): // names nobody (a Forwarded with only proto=)
 		case isProxy:
 			if !proxy.IsValid() {
@@ -181,16 +191,16 @@ func (a *allowlist) client(r *http.Request) (netip.Addr, bool) {
 		case !client.IsValid():
 			client = ip
 		case ip != client:
-			return a.refuse(r, peer, refusedDisagree)
+			return peer, refusedDisagree
 		}
 	}
 	if !client.IsValid() {
 		client = proxy
 	}
 	if !client.IsValid() {
-		return a.refuse(r, peer, refusedNoClient)
+		return peer, refusedNoClient
 	}
-	return client, true
+	return client, accepted
 }
 
 // named returns the client a header's values name: the right-most address
@@ -339,8 +349,11 @@ func appendForwardedFor(nodes []string, v string) ([]string, bool) {
 	}
 }
 
-// refuse logs the reason for a refusal the first time it happens.
-func (a *allowlist) refuse(r *http.Request, peer netip.Addr, reason int) (netip.Addr, bool) {
+// explain logs the reason for a refusal the first time it happens.
+func (a *allowlist) explain(r *http.Request, peer netip.Addr, reason int) {
+	if reason == refusedOutside {
+		return // the allowlist working as meant
+	}
 	a.warnOnce[reason].Do(func() {
 		var msg string
 		switch reason {
@@ -361,7 +374,6 @@ func (a *allowlist) refuse(r *http.Request, peer netip.Addr, reason int) (netip.
 		}
 		a.log.Warn(msg, args...)
 	})
-	return peer, false
 }
 
 // clip shortens s to at most n bytes and a rune boundary: a copy, so the
@@ -376,8 +388,14 @@ func clip(s string, n int) string {
 	return strings.Clone(s[:n])
 }
 
-// allowed reports whether the request's client is an internal address.
+// allowed reports whether the request's client is an internal address,
+// and logs why not the first time a request is refused for a reason the
+// configuration can fix.
 func (a *allowlist) allowed(r *http.Request) (netip.Addr, bool) {
-	ip, ok := a.client(r)
-	return ip, ok && contains(a.internal, ip)
+	ip, reason := a.decide(r)
+	if reason != accepted {
+		a.explain(r, ip, reason)
+		return ip, false
+	}
+	return ip, contains(a.internal, ip)
 }

@@ -208,3 +208,19 @@ func TestRealIPInFrontLetsNoOutsiderIn(t *testing.T) {
 		}
 	}
 }
+
+func TestARequestShowAdmitsIsNotLoggedAsRefused(t *testing.T) {
+	var logs strings.Builder
+	tb, err := New(Config{Show: func(*http.Request) bool { return true }, ShowOverridesAllowlist: true, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.RemoteAddr = "127.0.0.1:1"
+	r.Header.Set("X-Forwarded-For", "203.0.113.5")
+	w := httptest.NewRecorder()
+	tb.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(w, r)
+	if w.Header().Get("X-Debug-Token") == "" || strings.Contains(logs.String(), "not shown") {
+		t.Errorf("observed %v, log %q", w.Header().Get("X-Debug-Token") != "", logs.String())
+	}
+}
