@@ -1,0 +1,12 @@
+// Package sqlcpgx is code in the form sqlc v1.31.1 generates for PostgreSQL
+// with sql_package pgx/v5, from query.sql and schema.sql, written by hand
+// (with sqlc's headers, so sqltrace takes it for generated code) so the
+// examples run sqlc's code without sqlc.
+package sqlcpgx
+
+import _ "embed"
+
+// Schema creates the table the queries read.
+//
+//go:embed schema.sql
+var Schema string
