@@ -3,9 +3,11 @@ package respwriter_test
 import (
 	"bytes"
 	"compress/gzip"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/respwriter"
@@ -53,8 +55,8 @@ func BenchmarkPassThrough(b *testing.B) {
 
 // BenchmarkInject is a 100 KB HTML page, held and injected: written at once
 // (a page rendered into a buffer), with its Content-Length, gzip-encoded by
-// the app, and in 1 KB writes (a template executed straight into the
-// writer).
+// the app, flushed at its end (templ's Render), with attributes on every
+// tag, and in 1 KB writes (a template executed straight into the writer).
 func BenchmarkInject(b *testing.B) {
 	html := []byte(page(100 << 10))
 	b.Run("write=once", func(b *testing.B) {
@@ -81,6 +83,21 @@ func BenchmarkInject(b *testing.B) {
 			w.Write(z.Bytes())
 		})
 	})
+	b.Run("write=once+flush", func(b *testing.B) {
+		// templ's Render: the page, then one flush at its end.
+		benchServe(b, len(html), func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(html)
+			w.(http.Flusher).Flush()
+		})
+	})
+	attrs := []byte(attributePage(100 << 10))
+	b.Run("write=once,page=attributes", func(b *testing.B) {
+		benchServe(b, len(attrs), func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.Write(attrs)
+		})
+	})
 	b.Run("write=1KB", func(b *testing.B) {
 		benchServe(b, len(html), func(w http.ResponseWriter, r *http.Request) {
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -91,4 +108,16 @@ func BenchmarkInject(b *testing.B) {
 			}
 		})
 	})
+}
+
+// attributePage is an HTML page of about n bytes whose tags have quoted
+// attributes, as a real page's table rows do.
+func attributePage(n int) string {
+	var b strings.Builder
+	b.WriteString(`<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Orders</title></head><body class="page"><table>`)
+	for i := 0; b.Len() < n; i++ {
+		fmt.Fprintf(&b, `<tr class="row" data-id="%d"><td><a href="/orders/%d" title="Order %d">Order #%d</a></td><td class="num">%d.50 EUR</td></tr>`+"\n", i, i, i, i, i*3)
+	}
+	b.WriteString("</table></body></html>\n")
+	return b.String()
 }

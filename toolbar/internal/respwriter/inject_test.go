@@ -61,6 +61,8 @@ func TestInject(t *testing.T) {
 		{"a tag that never ends hides the rest", `<html><body><div title="</body></html>`, "the page ends inside a tag"},
 		{"a CDATA section in SVG may hold </body>", "<body><svg><![CDATA[</body>]]></svg>◊</body>", ""},
 		{"a CDATA section in HTML is a bogus comment", "<body><![CDATA[</body>]]>x◊", ""},
+		{"a CDATA section right in a <foreignObject> is one", "<body><svg><foreignObject><![CDATA[</body>]]></foreignObject></svg>◊</body>", ""},
+		{"a CDATA section in HTML in a <foreignObject> is a bogus comment", "<body><svg><foreignObject><div><![CDATA[</body>]]>x◊", ""},
 		{"a script in SVG is not raw text", `<body><svg><script>"</svg>◊</body>`, ""},
 		{"a <p> leaves SVG, so a script after it is raw text", `<body><svg><p><script>"</body>"</script>◊</body>`, ""},
 		{"a <font color> leaves SVG", `<body><svg><font color=red><script>"</body>"</script>◊</body>`, ""},

@@ -1072,6 +1072,7 @@ func (w *discardWriter) WriteHeader(int)             {}
 func (w *discardWriter) Write(p []byte) (int, error) { return len(p), nil }
 
 func (w *discardWriter) WriteString(s string) (int, error) { return len(s), nil }
+func (w *discardWriter) Flush()                            {}
 
 func TestHeaderIsTheInnerMap(t *testing.T) {
 	inner := &discardWriter{h: http.Header{}}

@@ -2,7 +2,9 @@ package respwriter
 
 import (
 	"bytes"
+	"encoding/binary"
 	"html"
+	"math/bits"
 )
 
 // layout is what one pass of an HTML tokenizer finds in a page: where the
@@ -73,6 +75,7 @@ type frame struct {
 	name      string // lower case
 	svg       bool   // in SVG, else in MathML
 	html      bool   // an HTML integration point
+	open      int    // HTML elements open in an integration point
 	templates int    // the <template> depth it was opened at
 }
 
@@ -91,24 +94,47 @@ type scanner struct {
 }
 
 // foreign reports whether the tokenizer is in SVG or MathML content, where
-// <script> and <style> are not raw text and CDATA sections are.
+// <script> and <style> are not raw text.
 func (s *scanner) foreign() bool {
 	return len(s.stack) > 0 && !s.stack[len(s.stack)-1].html
 }
 
+// cdata reports whether the current node is an SVG or MathML element,
+// which makes "<![CDATA[" a CDATA section: in foreign content, and in an
+// integration point until an HTML element opens in it.
+func (s *scanner) cdata() bool {
+	return len(s.stack) > 0 && (!s.stack[len(s.stack)-1].html || s.stack[len(s.stack)-1].open == 0)
+}
+
 func (s *scanner) run() {
 	b := s.b
-	for {
-		lt := indexLT(b, s.i)
+	for i := s.i; ; {
+		lt := indexLT(b, i)
 		if lt < 0 {
 			return
 		}
-		s.i = lt + 1
-		if s.i >= len(b) {
+		i = lt + 1
+		if i >= len(b) {
 			return // a '<' at the end is text
 		}
+		c := b[i]
+		if len(s.stack) == 0 {
+			// Most tags are nothing to scan: skip them at once.
+			start, lengths := i, &mayStart
+			if c == '/' && i+1 < len(b) {
+				start, lengths = i+1, &mayEnd
+			}
+			if n := nameEnd(b, start); isAlpha(b[start]) && lengths[b[start]]&(1<<min(n-start, 15)) == 0 {
+				if i, _ = tagEnd(b, n); i < 0 {
+					s.eofIn = "a tag"
+					return
+				}
+				continue
+			}
+		}
+		s.i = i
 		var ok bool
-		switch c := b[s.i]; {
+		switch {
 		case isAlpha(c):
 			ok = s.startTag()
 		case c == '/':
@@ -123,6 +149,7 @@ func (s *scanner) run() {
 		if !ok {
 			return
 		}
+		i = s.i
 	}
 }
 
@@ -137,10 +164,6 @@ func (s *scanner) startTag() bool {
 		return false
 	}
 	foreign := s.foreign()
-	if l := n - s.i; !foreign && (l < 3 || l > 9) {
-		s.i = end
-		return true // no HTML name that matters here is this short or long
-	}
 	var low [16]byte
 	name := lower(&low, b[s.i:n])
 	attrs := b[n:end]
@@ -192,7 +215,20 @@ func (s *scanner) startTag() bool {
 		s.eofIn = "<plaintext>"
 		return false
 	}
+	if k := len(s.stack) - 1; k >= 0 && s.stack[k].html && name != "svg" && name != "math" && !isVoid(name) {
+		s.stack[k].open++
+	}
 	return true
+}
+
+// isVoid reports whether an HTML element has no end tag, so that it does
+// not stay open.
+func isVoid(name string) bool {
+	switch name {
+	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "keygen", "param":
+		return true
+	}
+	return false
 }
 
 // rawText moves past the raw text of the element name that ends at the end
@@ -227,9 +263,6 @@ func (s *scanner) endTag(lt int) bool {
 		return false
 	}
 	s.i = end
-	if l := n - i; len(s.stack) == 0 && l != 4 && l != 8 {
-		return true // not </body>, </html> or </template>
-	}
 	var low [16]byte
 	name := lower(&low, b[i:n])
 	if len(s.stack) > 0 {
@@ -238,11 +271,14 @@ func (s *scanner) endTag(lt int) bool {
 				s.stack = s.stack[:len(s.stack)-1]
 			}
 		}
-		for k := len(s.stack) - 1; k >= 0; k-- {
-			if s.stack[k].name == name {
+		matched := false
+		for k := len(s.stack) - 1; k >= 0 && !matched; k-- {
+			if matched = s.stack[k].name == name; matched {
 				s.stack = s.stack[:k]
-				break
 			}
+		}
+		if k := len(s.stack) - 1; !matched && k >= 0 && s.stack[k].html && s.stack[k].open > 0 {
+			s.stack[k].open--
 		}
 	}
 	// In SVG or MathML these end tags reach the HTML elements too.
@@ -295,7 +331,7 @@ func (s *scanner) markup() bool {
 		s.doc = true
 		s.i = i + gt + 1
 		return true
-	case s.foreign() && hasPrefix(b[i:], "[CDATA["):
+	case s.cdata() && hasPrefix(b[i:], "[CDATA["):
 		e := bytes.Index(b[i+7:], []byte("]]>"))
 		if e < 0 {
 			s.eofIn = "a CDATA section"
@@ -372,21 +408,55 @@ func commentEnd(b []byte, i int) int {
 	}
 }
 
-// indexLT is the offset of the first '<' at or after i, or -1. Tags are
-// close together: a loop finds the next one sooner than a call.
-func indexLT(b []byte, i int) int {
-	for end := min(len(b), i+16); i < end; i++ {
-		if b[i] == '<' {
+// mayStart has, for each first letter, a bit for each length of the names
+// of the start tags scan looks at in HTML content; mayEnd the same for end
+// tags.
+var mayStart, mayEnd [256]uint16
+
+func init() {
+	for _, name := range []string{"html", "body", "meta", "template", "svg", "math", "script", "style", "xmp",
+		"iframe", "noembed", "noframes", "noscript", "title", "textarea", "plaintext"} {
+		mayStart[name[0]] |= 1 << len(name)
+		mayStart[name[0]-'a'+'A'] |= 1 << len(name)
+	}
+	for _, name := range []string{"body", "html", "template"} {
+		mayEnd[name[0]] |= 1 << len(name)
+		mayEnd[name[0]-'a'+'A'] |= 1 << len(name)
+	}
+}
+
+// indexLT is the offset of the first '<' at or after i, or -1.
+func indexLT(b []byte, i int) int { return indexByte(b, i, '<') }
+
+// indexByte is the offset of the first c at or after i, or -1. Tags and
+// attribute values are short: eight bytes at a time find the next one
+// sooner than a call to bytes.IndexByte, which takes over for long text.
+func indexByte(b []byte, i int, c byte) int {
+	for end := i + 64; i+8 <= len(b); i += 8 {
+		if m := hasByte(binary.LittleEndian.Uint64(b[i:]), c); m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+		if i >= end {
+			if j := bytes.IndexByte(b[i:], c); j >= 0 {
+				return i + j
+			}
+			return -1
+		}
+	}
+	for ; i < len(b); i++ {
+		if b[i] == c {
 			return i
 		}
 	}
-	if i >= len(b) {
-		return -1
-	}
-	if j := bytes.IndexByte(b[i:], '<'); j >= 0 {
-		return i + j
-	}
 	return -1
+}
+
+// hasByte has the high bit of the first byte of x that is c set (and
+// maybe of bytes after it): SWAR, a byte per lane.
+func hasByte(x uint64, c byte) uint64 {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	y := x ^ (lo * uint64(c))
+	return (y - lo) &^ y & hi
 }
 
 // nameEnd is the offset of the end of a tag name that starts at i.
@@ -397,6 +467,8 @@ func nameEnd(b []byte, i int) int {
 	return i
 }
 
+var attrNameEnds = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true, '/': true, '>': true, '=': true}
+
 var nameEnds = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true, '/': true, '>': true}
 
 // tagEnd returns the offset just past the '>' that ends a tag whose
@@ -404,18 +476,27 @@ var nameEnds = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': tr
 // self-closing. Only quoted attribute values can hide a '>', and only a '/'
 // right before it can make the tag self-closing.
 func tagEnd(b []byte, i int) (end int, self bool) {
-	for j := i; j < len(b); j++ {
-		switch b[j] {
-		case '>':
-			if j > i && b[j-1] == '/' {
-				return attrsEnd(b, i, nil)
+	j := i
+	for {
+		if j+8 > len(b) {
+			for ; j < len(b) && b[j] != '>' && b[j] != '"' && b[j] != '\''; j++ {
 			}
-			return j + 1, false
-		case '"', '\'':
-			return attrsEnd(b, i, nil)
+			if j >= len(b) {
+				return -1, false
+			}
+			break
 		}
+		x := binary.LittleEndian.Uint64(b[j:])
+		if m := hasByte(x, '>') | hasByte(x, '"') | hasByte(x, '\''); m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			break
+		}
+		j += 8
 	}
-	return -1, false
+	if b[j] == '>' && (j == i || b[j-1] != '/') {
+		return j + 1, false
+	}
+	return attrsEnd(b, i, nil)
 }
 
 // attrsEnd runs the tokenizer's attribute states from i, calling attr (when
@@ -440,7 +521,7 @@ func attrsEnd(b []byte, i int, attr func(name, raw []byte, at int)) (end int, se
 		}
 		// attribute name: the first character may be '='
 		n := i + 1
-		for n < len(b) && !isSpace(b[n]) && b[n] != '/' && b[n] != '>' && b[n] != '=' {
+		for n < len(b) && !attrNameEnds[b[n]] {
 			n++
 		}
 		name := b[i:n]
@@ -464,11 +545,10 @@ func attrsEnd(b []byte, i int, attr func(name, raw []byte, at int)) (end int, se
 		v := i
 		switch c := b[i]; c {
 		case '"', '\'':
-			q := bytes.IndexByte(b[i+1:], c)
-			if q < 0 {
+			if i = indexByte(b, i+1, c); i < 0 {
 				return -1, false
 			}
-			i += q + 2
+			i++
 		case '>':
 			if attr != nil {
 				attr(name, nil, i-start)
