@@ -1,6 +1,9 @@
 package panels
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
 
 // SQLTokenKind says how a piece of formatted SQL is highlighted.
 type SQLTokenKind uint8
@@ -58,8 +61,10 @@ const maxFormattedSQL = 32 << 10
 func FormatSQL(sql string) []SQLToken {
 	var rest int
 	if len(sql) > maxFormattedSQL {
+		// Not inside a UTF-8 sequence: back off to its first byte, which
+		// is at most three bytes back (invalid bytes are cut where they are).
 		cut := maxFormattedSQL
-		for cut > 0 && sql[cut]&0xc0 == 0x80 { // not inside a UTF-8 sequence
+		for i := 0; i < utf8.UTFMax-1 && !utf8.RuneStart(sql[cut]); i++ {
 			cut--
 		}
 		sql, rest = sql[:cut], len(sql)-cut

@@ -3,7 +3,6 @@ package panels_test
 import (
 	"strings"
 	"testing"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -121,8 +120,12 @@ func TestFormatSQLCutsAHugeStatement(t *testing.T) {
 	}
 }
 
-// FuzzFormatSQL checks that formatting only changes whitespace, and that
-// it keeps valid UTF-8 valid.
+// FuzzFormatSQL checks what FormatSQL promises on any bytes: it terminates;
+// the texts differ from the statement only in whitespace, and never lose
+// the whitespace between two tokens; a statement longer than 32 KiB is cut
+// within a character of it and ends with a note; valid UTF-8 stays valid
+// in every token; and the output is bounded. Its corpus is in
+// testdata/fuzz/FuzzFormatSQL.
 func FuzzFormatSQL(f *testing.F) {
 	for _, s := range []string{
 		"SELECT a FROM t WHERE b IN (SELECT c FROM u) -- x\nORDER BY 1",
@@ -132,37 +135,80 @@ func FuzzFormatSQL(f *testing.F) {
 		"UPDATE t SET a = :a, b = @b, c = ?1 WHERE d::int > .5e-3",
 		"(((SELECT",
 		")) WITH",
+		// Longer than what is laid out: cut within a character, and cut
+		// near 32 KiB even when no byte there starts a character.
+		"INSERT INTO t VALUES " + strings.Repeat("(1, 'é€'), ", 3000),
+		"SELECT " + strings.Repeat("\x80", 33<<10),
 	} {
 		f.Add(s)
 	}
+	const maxFormatted = 32 << 10
 	f.Fuzz(func(t *testing.T, sql string) {
-		if len(sql) > 30<<10 {
-			return
+		toks := panels.FormatSQL(sql)
+		in := sql
+		if len(sql) > maxFormatted {
+			if len(toks) == 0 || toks[len(toks)-1].Kind != panels.SQLComment || !strings.HasSuffix(toks[len(toks)-1].Text, " more") {
+				t.Fatalf("FormatSQL of %d bytes does not end with a note of what was left out", len(sql))
+			}
+			toks = toks[:len(toks)-1]
 		}
 		var b strings.Builder
-		for _, tok := range panels.FormatSQL(sql) {
+		for _, tok := range toks {
+			if tok.Text == "" {
+				t.Errorf("FormatSQL(%q) has an empty %v token", sql, tok.Kind)
+			}
+			if utf8.ValidString(sql) && !utf8.ValidString(tok.Text) {
+				t.Errorf("FormatSQL(%q) has a token %q that is not valid UTF-8", sql, tok.Text)
+			}
 			b.WriteString(tok.Text)
 		}
-		noSpace := func(s string) string {
-			return strings.Map(func(r rune) rune {
-				if unicode.IsSpace(r) {
-					return -1
-				}
-				return r
-			}, s)
-		}
-		// Compare bytes, not runes: strings.Map rewrites invalid UTF-8.
-		strip := func(s string) string {
-			if utf8.ValidString(s) {
-				return noSpace(s)
+		out := b.String()
+		gotWords, gotBreaks := sqlWords(out)
+		wantWords, wantBreaks := sqlWords(in)
+		if len(sql) > maxFormatted {
+			// Cut at 32 KiB, backing off to the start of a character.
+			if !strings.HasPrefix(wantWords, gotWords) || len(gotWords) < len(sqlWordsOf(in[:maxFormatted-utf8.UTFMax+1])) {
+				t.Fatalf("FormatSQL of %d bytes shows %d bytes of it, want its first 32 KiB", len(sql), len(gotWords))
 			}
-			return strings.Join(strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\f' || r == '\v' }), "")
+			wantWords = gotWords
+			wantBreaks = wantBreaks[:len(gotBreaks)]
 		}
-		if got, want := strip(b.String()), strip(sql); got != want {
-			t.Errorf("FormatSQL(%q) changed more than whitespace: %q", sql, b.String())
+		if gotWords != wantWords {
+			t.Fatalf("FormatSQL(%q) changed more than whitespace: %q", sql, out)
 		}
-		if utf8.ValidString(sql) && !utf8.ValidString(b.String()) {
-			t.Errorf("FormatSQL(%q) = %q is not valid UTF-8", sql, b.String())
+		// Every whitespace of the statement between two of its bytes is
+		// still there: a space is never dropped from between tokens.
+		for i, brk := range wantBreaks {
+			if brk && !gotBreaks[i] {
+				t.Fatalf("FormatSQL(%q) = %q drops the whitespace before byte %d of %q", sql, out, i, wantWords)
+			}
+		}
+		// A line break adds at most a newline and 32 spaces of indent, and
+		// comes at most once in three bytes ("--\n--\n..."): the output is
+		// at most about 12 times the part of the statement laid out.
+		if n := min(len(in), maxFormatted); len(out) > 12*n+1024 {
+			t.Errorf("FormatSQL of %d bytes gives %d bytes, want at most 12 times as many", n, len(out))
 		}
 	})
 }
+
+// sqlWords returns s without its ASCII whitespace, and for each of the
+// bytes left whether whitespace came just before it (never before the
+// first). FormatSQL, like the lexer, knows ASCII whitespace only.
+func sqlWords(s string) (words string, breaks []bool) {
+	var b strings.Builder
+	space := false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case ' ', '\t', '\n', '\r', '\f', '\v':
+			space = true
+		default:
+			breaks = append(breaks, space && b.Len() > 0)
+			b.WriteByte(c)
+			space = false
+		}
+	}
+	return b.String(), breaks
+}
+
+func sqlWordsOf(s string) string { w, _ := sqlWords(s); return w }

@@ -508,6 +508,9 @@ func BenchmarkFingerprint(b *testing.B) {
 	})
 }
 
+// FuzzFingerprint checks that Fingerprint terminates on any bytes, with an
+// output at most twice its input, idempotent and valid UTF-8 for valid
+// UTF-8. Its corpus is in testdata/fuzz/FuzzFingerprint.
 func FuzzFingerprint(f *testing.F) {
 	for _, seed := range []string{
 		"",
@@ -526,6 +529,12 @@ func FuzzFingerprint(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, sql string) {
 		fp := sqltrace.Fingerprint(sql)
+		// Bounded: every token is at most as long as its input and gets at
+		// most one space before it ("a,b" gives "a, b"), so the output is
+		// at most twice the input; Fingerprint sizes its buffer on it.
+		if len(fp) > 2*len(sql) {
+			t.Errorf("Fingerprint(%q) = %q, %d bytes from %d, want at most twice the input", sql, fp, len(fp), len(sql))
+		}
 		if again := sqltrace.Fingerprint(fp); again != fp {
 			t.Errorf("Fingerprint is not idempotent for %q:\n once: %q\ntwice: %q", sql, fp, again)
 		}
