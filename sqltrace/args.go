@@ -38,8 +38,17 @@ func (c *config) newArgCopier(n int) argCopier {
 	return a
 }
 
+// maxArgsKept is the most arguments an event keeps, however small.
+const maxArgsKept = 512
+
 func (a *argCopier) add(name string, v any) {
 	if a.budget <= 0 {
+		a.truncated = true
+		return
+	}
+	if len(a.args) >= maxArgsKept {
+		// Even empty arguments hold an interface value each: 30,000 of
+		// them must not slip under the byte budget.
 		a.truncated = true
 		return
 	}
@@ -64,7 +73,12 @@ func capArg(v any, limit int, convert bool) (any, int, bool) {
 			x = strings.Clone(x[:utf8Cut(x, limit)])
 			return x, len(x), true
 		}
-		return v, len(x), false
+		if len(x) > 0 {
+			// A copy: the string may be a slice of a large buffer (a
+			// request body) that the event must not keep alive.
+			return strings.Clone(x), len(x), false
+		}
+		return v, 0, false
 	case []byte:
 		if x == nil {
 			return nil, 8, false // every driver sends a nil []byte as NULL
@@ -74,7 +88,9 @@ func capArg(v any, limit int, convert bool) (any, int, bool) {
 			x = x[:limit]
 		}
 		return bytes.Clone(x), len(x), cut // the caller may reuse its buffer
-	case nil, int64, float64, bool, time.Time:
+	case time.Time:
+		return v, 24, false
+	case nil, int64, float64, bool:
 		return v, 8, false
 	}
 	if convert {

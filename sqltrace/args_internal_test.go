@@ -4,6 +4,7 @@ import (
 	"database/sql/driver"
 	"testing"
 	"time"
+	"unsafe"
 )
 
 // fastArgs are the driver values database/sql hands over for lib/pq,
@@ -20,12 +21,34 @@ var fastArgs = []driver.NamedValue{
 
 func TestDriverValuesAreCopiedWithoutConversion(t *testing.T) {
 	cfg := newConfig(nil)
-	// One allocation for the slice of arguments and two for the copy of
-	// the byte slice (the caller may reuse its buffer): its bytes and its
-	// interface value. None for the others, which stay in the interface
-	// values they came in.
-	if n := testing.AllocsPerRun(100, func() { cfg.copyArgs(fastArgs) }); n > 3 {
-		t.Errorf("copying %d driver values allocates %v times, want 3", len(fastArgs), n)
+	// One allocation for the slice of arguments, two for the copy of the
+	// byte slice (the caller may reuse its buffer) and two for the copy of
+	// the string (it may be a slice of a large buffer): their bytes and
+	// their interface values. None for the others, which stay in the
+	// interface values they came in.
+	if n := testing.AllocsPerRun(100, func() { cfg.copyArgs(fastArgs) }); n > 5 {
+		t.Errorf("copying %d driver values allocates %v times, want 5", len(fastArgs), n)
+	}
+}
+
+func TestArgumentsAreCappedInNumber(t *testing.T) {
+	args := make([]driver.NamedValue, 30000)
+	for i := range args {
+		args[i] = driver.NamedValue{Ordinal: i + 1, Value: ""}
+	}
+	got, truncated := newConfig(nil).copyArgs(args)
+	if len(got) != maxArgsKept || !truncated {
+		t.Errorf("kept %d of 30,000 empty arguments (truncated %v), want %d, truncated", len(got), truncated, maxArgsKept)
+	}
+}
+
+func TestShortStringArgumentsDoNotKeepTheirBufferAlive(t *testing.T) {
+	buf := make([]byte, 1<<20)
+	copy(buf, "name")
+	s := string(buf)[:4] // a slice of a 1 MiB string
+	got, _ := newConfig(nil).copyArgs([]driver.NamedValue{{Ordinal: 1, Value: s}})
+	if kept := got[0].(string); kept != "name" || unsafe.StringData(kept) == unsafe.StringData(s) {
+		t.Error("the kept argument shares the 1 MiB string it was sliced from")
 	}
 }
 

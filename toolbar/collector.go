@@ -18,6 +18,8 @@ type collector struct {
 	done     bool
 	maxQ     int
 	maxCache int
+	maxBytes int // what the kept operations may hold (Config.MaxRecordBytes)
+	bytes    int
 	redact   *redactor
 
 	// Rows opened and not yet closed, by token (sqltrace.RowsTracker); a
@@ -43,7 +45,7 @@ func collectorFrom(ctx context.Context) *collector {
 // Record implements sqltrace.Recorder.
 func (c *collector) Record(e sqltrace.Event) {
 	c.redact.event(&e)
-	keep(c, &c.rec.Queries, &c.rec.QueriesDropped, c.maxQ, e)
+	keep(c, &c.rec.Queries, &c.rec.QueriesDropped, c.maxQ, e, eventBytes(&e))
 }
 
 // RowsOpened implements sqltrace.RowsTracker.
@@ -115,26 +117,29 @@ func (c *collector) route() string {
 
 func (c *collector) recordCache(e panels.CacheEvent) {
 	e.Err = c.redact.err(e.Err)
-	keep(c, &c.rec.Cache, &c.rec.CacheDropped, c.maxCache, e)
+	e.Key = capText(e.Key, maxKeyBytes)
+	keep(c, &c.rec.Cache, &c.rec.CacheDropped, c.maxCache, e, cacheEventBytes+len(e.Key)+len(e.Op)+len(e.Backend))
 }
 
 func (c *collector) recordSpan(s panels.Span) {
 	s.Err = c.redact.err(s.Err)
-	keep(c, &c.rec.Spans, &c.rec.SpansDropped, c.maxCache, s)
+	s.Name = capText(s.Name, maxKeyBytes)
+	keep(c, &c.rec.Spans, &c.rec.SpansDropped, c.maxCache, s, spanBytes+len(s.Name))
 }
 
-// keep appends v to the record's list unless the request has finished
-// (then v is late) or the list is full (then v is dropped); both are
-// counted.
-func keep[T any](c *collector, list *[]T, dropped *int, limit int, v T) {
+// keep appends v, which holds size bytes, to the record's list unless the
+// request has finished (then v is late), or the list or the record's byte
+// budget is full (then v is dropped); both are counted.
+func keep[T any](c *collector, list *[]T, dropped *int, limit int, v T, size int) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case c.done:
 		c.rec.AddLate()
-	case len(*list) >= limit:
+	case len(*list) >= limit || c.maxBytes > 0 && c.bytes+size > c.maxBytes:
 		*dropped++
 	default:
+		c.bytes += size
 		*list = append(*list, v)
 	}
 }
@@ -167,9 +172,10 @@ func (c *collector) finish() {
 		c.reported[tok] = true
 		e.Unclosed = true
 		c.redact.event(&e)
-		if len(c.rec.Queries) >= c.maxQ {
+		if size := eventBytes(&e); len(c.rec.Queries) >= c.maxQ || c.maxBytes > 0 && c.bytes+size > c.maxBytes {
 			c.rec.QueriesDropped++
 		} else {
+			c.bytes += size
 			c.rec.Queries = append(c.rec.Queries, e)
 		}
 	}

@@ -59,6 +59,12 @@ type Config struct {
 	// for the Request panel (default 64 KiB), copied as the app reads it:
 	// the toolbar never reads a body itself, and the app reads all of it.
 	MaxRequestBodyBytes int
+	// MaxRecordBytes bounds what one record keeps of its operations (default
+	// 4 MiB): SQL text, arguments, cache keys, span names, estimated as
+	// held in memory. Operations past it are counted as dropped, like those
+	// past MaxQueries, so a full history holds at most about HistorySize ×
+	// MaxRecordBytes of them.
+	MaxRecordBytes int
 	// Thresholds tune the alerts (slow query, N+1...).
 	Thresholds panels.Thresholds
 	// RedactNames are extra name fragments (case-insensitive, matched
@@ -82,4 +88,5 @@ const (
 	DefaultMaxCacheEvents      = 1000
 	DefaultMaxBodyBytes        = 5 << 20
 	DefaultMaxRequestBodyBytes = 64 << 10
+	DefaultMaxRecordBytes      = 4 << 20
 )

@@ -83,6 +83,7 @@ func New(cfg Config) (*Toolbar, error) {
 		{"MaxCacheEvents", &cfg.MaxCacheEvents, DefaultMaxCacheEvents},
 		{"MaxBodyBytes", &cfg.MaxBodyBytes, DefaultMaxBodyBytes},
 		{"MaxRequestBodyBytes", &cfg.MaxRequestBodyBytes, DefaultMaxRequestBodyBytes},
+		{"MaxRecordBytes", &cfg.MaxRecordBytes, DefaultMaxRecordBytes},
 	} {
 		if *v.n < 0 {
 			return nil, fmt.Errorf("toolbar: %s %d is negative", v.name, *v.n)
@@ -167,7 +168,7 @@ func (tb *Toolbar) Middleware(next http.Handler) http.Handler {
 
 func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next http.Handler) {
 	rec := &panels.Record{ID: uuid.NewString(), Start: time.Now()}
-	col := &collector{rec: rec, maxQ: tb.cfg.MaxQueries, maxCache: tb.cfg.MaxCacheEvents, redact: tb.redact}
+	col := &collector{rec: rec, maxQ: tb.cfg.MaxQueries, maxCache: tb.cfg.MaxCacheEvents, maxBytes: tb.cfg.MaxRecordBytes, redact: tb.redact}
 	ctx := context.WithValue(sqltrace.WithRecorder(r.Context(), col), collectorKey{}, col)
 	// Queries run without the request's context on this goroutine, or on
 	// one it starts, are recorded here too; others that run meanwhile go
