@@ -29,6 +29,7 @@ func (tb *Toolbar) router() http.Handler {
 		r.Get("/api/requests/{id}", tb.apiRequest)
 		r.Get("/api/requests/{id}/toolbar", tb.apiToolbar)
 		r.Get("/static/{name}", serveAsset)
+		r.Head("/static/{name}", serveAsset) // ServeContent answers HEAD itself
 	})
 	r.NotFound(func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "not found"})
