@@ -16,6 +16,28 @@
 // the app as if the toolbar were not there.
 //
 // Never enable the toolbar in production.
+//
+// # Production builds
+//
+// Build release binaries with the nodebugtoolbar tag:
+//
+//	go build -tags nodebugtoolbar ./cmd/app
+//
+// The API is the same in both builds, so the app's code does not change.
+// With the tag, New ignores its Config, logs nothing and returns a toolbar
+// whose Middleware returns the handler it is given: nothing is served
+// under the prefix and nothing is recorded; RecordCache, StartSpan and
+// SetRoute do nothing, Observed reports false, and Transport returns the
+// round tripper it is given. The compiler drops the rest, so the linker
+// leaves the middleware, the response writer, the pages and the panels out
+// of the binary; only the package initialisers of the packages Config and
+// Store name (panels, templ, assets) stay.
+//
+// The toolbar is on unless the tag is given, so go run, go test and the
+// examples need no flag. A binary built without it warns, through
+// Config.Logger, when InternalIPs reach beyond loopback and private
+// networks (at New) and when the server is reached on a public address (at
+// the first request).
 package toolbar
 
 import (
@@ -57,12 +79,23 @@ type Toolbar struct {
 	// redirects are the observed redirects waiting for the request that
 	// follows them.
 	redirects *redirects
+	// listen warns once when the server is reached on a public address.
+	listen listenCheck
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
 // InternalIPs or TrustedProxies, or an invalid Prefix, is an error naming
-// the value.
+// the value. It logs a warning (to cfg.Logger) when InternalIPs reach
+// beyond loopback and private networks, or TrustedProxies trust every
+// peer.
+//
+// In a binary built with -tags nodebugtoolbar, New ignores cfg, logs
+// nothing and returns a toolbar that does nothing (see "Production
+// builds" in the package documentation).
 func New(cfg Config) (*Toolbar, error) {
+	if !enabled {
+		return &Toolbar{store: newMemoryStore(0)}, nil
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -108,6 +141,7 @@ func New(cfg Config) (*Toolbar, error) {
 	}
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)
+	tb.warnWide()
 	return tb, nil
 }
 
@@ -152,8 +186,20 @@ func (tb *Toolbar) observed(r *http.Request) bool {
 // the page with the toolbar already in it. The app's panic recovery may
 // come on either side too; inside the toolbar, the record shows the
 // response it wrote rather than the panic.
+//
+// The first request it sees, observed or not, tells it where the server
+// is reached: when that is a public address, it logs a warning once.
+//
+// In a binary built with -tags nodebugtoolbar, Middleware returns next
+// itself.
 func (tb *Toolbar) Middleware(next http.Handler) http.Handler {
+	if !enabled {
+		return next
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !tb.listen.done.Load() {
+			tb.checkListener(r)
+		}
 		if !tb.observed(r) {
 			next.ServeHTTP(w, r)
 			return

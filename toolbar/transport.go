@@ -23,6 +23,9 @@ func Transport(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport
 	}
+	if !enabled {
+		return rt
+	}
 	return transport{rt}
 }
 
