@@ -273,7 +273,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 			panic(p)
 		}
 	}()
-	next.ServeHTTP(rw, r)
+	next.ServeHTTP(rw.ResponseWriter(), r) // with CloseNotify and Push where w has them
 	handlerReturned = true
 	stopFollowing()
 	tb.safely("finishing the record", func() { tb.complete(r, rec, col) })

@@ -12,7 +12,11 @@
 // without a Content-Type is held for its first 512 bytes and sniffed as
 // net/http would. A held body is written out untouched as soon as the
 // handler hijacks or writes more than Options.MaxBody, and when it flushes,
-// unless what it flushed is a whole page.
+// unless what it flushed is a whole page. Untouched means in the calls the
+// handler made (each Write, WriteString and ReadFrom, the one in progress
+// included), so net/http cuts the body into the same pieces (chunks, frames)
+// as without the Writer, and, when a panic reaches it, drops the same bytes
+// still in its buffers.
 //
 // # Flushing
 //
@@ -32,12 +36,15 @@
 //			panic(p)
 //		}
 //	}()
-//	next.ServeHTTP(rw, r)
+//	next.ServeHTTP(rw.ResponseWriter(), r)
 //	res := rw.Finish()
 package respwriter
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/binary"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -135,6 +142,8 @@ const (
 // and Unwrap; each degrades as the inner writer does: Flush and Hijack go
 // through http.ResponseController, so they reach an inner writer's own
 // Unwrap chain, and fail with http.ErrNotSupported where it cannot.
+// http.CloseNotifier and http.Pusher cannot degrade so: the handler gets
+// them exactly when the inner writer has them, through ResponseWriter.
 type Writer struct {
 	rw       http.ResponseWriter
 	req      *http.Request
@@ -149,6 +158,7 @@ type Writer struct {
 	clen     int64       // Content-Length the handler declared, -1 when none
 	snap     http.Header // headers as at the handler's WriteHeader, while holding
 	held     buffer      // the held body, taken from the pool on first use
+	calls    buffer      // how the handler wrote it (see replay)
 	plain    buffer      // a gzip body decoded, injected
 	out      buffer      // and encoded again
 	size     int64
@@ -213,12 +223,21 @@ func (w *Writer) Write(p []byte) (int, error) {
 	if w.state == stateIdle {
 		w.WriteHeader(http.StatusOK)
 	}
-	if w.state != stateHold {
-		n, err := w.rw.Write(p)
-		w.size += int64(n)
-		return n, err
+	if w.state == stateHold {
+		held, err := w.hold(p)
+		if held {
+			w.logCall(callWrite, len(p))
+			return len(p), nil
+		}
+		if w.state == stateHold || err != nil {
+			w.releaseIfPassing()
+			return 0, err
+		}
+		w.release() // p goes on as the handler wrote it
 	}
-	return w.hold(p)
+	n, err := w.rw.Write(p)
+	w.size += int64(n)
+	return n, err
 }
 
 // WriteString is Write without converting s, for io.WriteString.
@@ -226,53 +245,71 @@ func (w *Writer) WriteString(s string) (int, error) {
 	if w.state == stateIdle {
 		w.WriteHeader(http.StatusOK)
 	}
-	if w.state != stateHold {
-		n, err := io.WriteString(w.rw, s)
-		w.size += int64(n)
-		return n, err
+	if w.state == stateHold {
+		if n := len(w.held.b) + len(s); !w.sniff && !w.flushed && n <= w.max && (w.clen < 0 || int64(n) <= w.clen) {
+			w.reserve(len(s))
+			w.held.b = append(w.held.b, s...)
+			w.size += int64(len(s))
+			w.logCall(callWriteString, len(s))
+			return len(s), nil
+		}
+		held, err := w.hold([]byte(s))
+		if held {
+			w.logCall(callWriteString, len(s))
+			return len(s), nil
+		}
+		if w.state == stateHold || err != nil {
+			w.releaseIfPassing()
+			return 0, err
+		}
+		w.release() // s goes on as the handler wrote it
 	}
-	if n := len(w.held.b) + len(s); !w.sniff && !w.flushed && n <= w.max && (w.clen < 0 || int64(n) <= w.clen) {
-		w.reserve(len(s))
-		w.held.b = append(w.held.b, s...)
-		w.size += int64(len(s))
-		return len(s), nil
-	}
-	return w.hold([]byte(s))
+	n, err := io.WriteString(w.rw, s)
+	w.size += int64(n)
+	return n, err
 }
 
-// hold adds p to the held body, and stops holding once the body is sniffed
-// as something other than HTML or grows past the cap. p may lie in the held
-// buffer's spare capacity, right where it is appended (see ReadFrom).
-func (w *Writer) hold(p []byte) (int, error) {
+// hold adds all of p to the held body and reports true; or it takes none
+// of it and reports false: with http.ErrContentLength while still holding
+// when p goes past the declared length (as net/http says it), or because
+// it stopped holding (see stop), since p makes the body one not to hold:
+// sniffed as something other than HTML, over the cap, or written after a
+// complete page was flushed. The caller then hands p on as the handler
+// wrote it. p may lie in the held buffer's spare capacity, right where it
+// is appended (see ReadFrom).
+func (w *Writer) hold(p []byte) (bool, error) {
 	if w.clen >= 0 && int64(len(w.held.b)+len(p)) > w.clen {
-		return 0, http.ErrContentLength // as net/http says it
+		return false, http.ErrContentLength
 	}
-	if w.flushed && len(p) > 0 {
-		return w.resume(p)
+	if len(p) == 0 {
+		return true, nil
 	}
-	if w.sniff {
-		k := min(len(p), sniffLen-len(w.held.b))
-		w.reserve(k)
-		w.held.b = append(w.held.b, p[:k]...)
-		w.size += int64(k)
-		if len(w.held.b) < sniffLen {
-			return k, nil
+	if w.flushed {
+		// The handler is streaming after all: what is held goes out,
+		// flushed, as it did at the flush without the toolbar.
+		if err := w.stop("streamed (flushed)"); err != nil {
+			return false, err
 		}
+		return false, http.NewResponseController(w.rw).Flush()
+	}
+	if w.sniff && len(w.held.b)+len(p) >= sniffLen {
+		// Sniff the first sniffLen bytes, in place, then decide on all of p.
+		n := len(w.held.b)
+		w.reserve(sniffLen - n)
+		w.held.b = append(w.held.b, p[:sniffLen-n]...)
 		w.sniffNow()
+		w.held.b = w.held.b[:n]
 		if !isHTML(w.sniffed) {
-			n, err := w.spill("not html", p[k:])
-			return k + n, err
+			return false, w.stop("not html")
 		}
-		n, err := w.hold(p[k:])
-		return k + n, err
 	}
 	if len(w.held.b)+len(p) > w.max {
-		return w.spill("body over cap", p)
+		return false, w.stop("body over cap")
 	}
 	w.reserve(len(p))
 	w.held.b = append(w.held.b, p...)
 	w.size += int64(len(p))
-	return len(p), nil
+	return true, nil
 }
 
 // reserve makes room for n more held bytes. A body with a declared
@@ -305,42 +342,83 @@ func (w *Writer) ReadFrom(src io.Reader) (n int64, err error) {
 	if w.state == stateIdle {
 		w.WriteHeader(http.StatusOK)
 	}
-	for w.state == stateHold {
-		// Read no further than the next decision: the sniff, the
-		// Content-Length, the cap.
-		limit := w.max + 1
-		if w.sniff {
-			limit = sniffLen
-		}
-		if w.clen >= 0 && w.clen < int64(limit) {
-			limit = int(w.clen) + 1
-		}
-		room := min(max(limit-len(w.held.b), 1), 32<<10)
-		w.reserve(room)
-		b := w.held.b
-		m, rerr := src.Read(b[len(b) : len(b)+room])
-		if m > 0 {
-			// Read into where hold appends it, so nothing moves.
-			k, herr := w.hold(b[len(b) : len(b)+m])
-			n += int64(k)
-			if herr != nil {
-				return n, herr
+	if w.state == stateHold {
+		start := len(w.held.b) // where this call's bytes begin
+		for {
+			// Read no further than the next decision: the sniff, the
+			// Content-Length, the cap.
+			limit := w.max + 1
+			if w.sniff {
+				limit = sniffLen
+			}
+			if w.clen >= 0 && w.clen < int64(limit) {
+				limit = int(w.clen) + 1
+			}
+			room := min(max(limit-len(w.held.b), 1), 32<<10)
+			w.reserve(room)
+			b := w.held.b
+			m, rerr := src.Read(b[len(b) : len(b)+room])
+			if m > 0 {
+				// Read into where hold appends it, so nothing moves.
+				held, herr := w.hold(b[len(b) : len(b)+m])
+				if !held && w.state != stateHold {
+					// What this call read so far goes on with the rest of
+					// src, as one ReadFrom of the inner writer.
+					w.size -= n
+					n = 0
+					if herr == nil {
+						n, herr = copyTo(w.rw, &readThen{b: b[start : len(b)+m], src: src})
+						w.size += n
+					}
+					w.release()
+					return n, herr
+				}
+				if !held {
+					w.logCall(callReadFrom, int(n))
+					return n, herr
+				}
+				n += int64(m)
+			}
+			if rerr != nil {
+				w.logCall(callReadFrom, int(n))
+				if rerr == io.EOF {
+					rerr = nil
+				}
+				return n, rerr
 			}
 		}
-		if rerr == io.EOF {
-			return n, nil
-		}
-		if rerr != nil {
-			return n, rerr
-		}
 	}
-	var m int64
-	if rf, ok := w.rw.(io.ReaderFrom); ok {
-		m, err = rf.ReadFrom(src)
-	} else {
-		m, err = io.Copy(writerOnly{w.rw}, src)
+	n, err = copyTo(w.rw, src)
+	w.size += n
+	return n, err
+}
+
+// copyTo copies src to rw as rw's ReadFrom does, or as io.Copy does when
+// it has none.
+func copyTo(rw http.ResponseWriter, src io.Reader) (int64, error) {
+	if rf, ok := rw.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
 	}
-	w.size += m
+	return io.Copy(writerOnly{rw}, src)
+}
+
+// readThen reads b, then src, each read running on from b into src: to the
+// inner writer's ReadFrom it is src as it was before the Writer read some
+// of it, as long as src fills the reads it is given (a file, a
+// strings.Reader). It has no WriteTo, as src in a ReadFrom has none when it
+// comes from io.Copy.
+type readThen struct {
+	b   []byte
+	src io.Reader
+}
+
+func (r *readThen) Read(p []byte) (int, error) {
+	n := copy(p, r.b)
+	r.b = r.b[n:]
+	if n == len(p) {
+		return n, nil
+	}
+	m, err := r.src.Read(p[n:])
 	return n + m, err
 }
 
@@ -385,23 +463,6 @@ func (w *Writer) complete() bool {
 	}
 	_, reason := w.read()
 	return reason == "" && w.lay.complete
-}
-
-// resume is Write after a complete page was flushed and held: the handler
-// is streaming after all, so what is held goes out, flushed, as it would
-// have at the flush, and p after it. p may lie in the held buffer.
-func (w *Writer) resume(p []byte) (n int, err error) {
-	w.pass("streamed (flushed)")
-	defer w.release()
-	if _, err := w.rw.Write(w.held.b); err != nil {
-		return 0, err
-	}
-	if err := http.NewResponseController(w.rw).Flush(); err != nil {
-		return 0, err
-	}
-	n, err = w.rw.Write(p)
-	w.size += int64(n)
-	return n, err
 }
 
 // Hijack writes out what is held and hands over the connection. It fails
@@ -451,35 +512,83 @@ func (w *Writer) pass(reason string) {
 	w.rw.WriteHeader(w.status)
 }
 
-// spill stops holding: it sends the headers, the held bytes and then p, all
-// unmodified, and gives the buffer back once p, which may lie in it, is
-// written.
-func (w *Writer) spill(reason string, p []byte) (n int, err error) {
-	w.pass(reason)
-	defer w.release()
-	if len(w.held.b) > 0 {
-		if _, err := w.rw.Write(w.held.b); err != nil {
-			return 0, err
-		}
+// The calls the handler made while the body was held, each logged as a
+// uvarint of its length<<2 | its kind.
+const (
+	callWrite = iota
+	callWriteString
+	callReadFrom
+)
+
+// logCall notes a call that held n bytes. Each takes at least a byte and
+// costs at most as many, so the log is never longer than the body.
+func (w *Writer) logCall(kind, n int) {
+	if n > 0 {
+		w.calls.grow(binary.MaxVarintLen64, 64)
+		w.calls.b = binary.AppendUvarint(w.calls.b, uint64(n)<<2|uint64(kind))
 	}
-	if len(p) > 0 {
-		n, err = w.rw.Write(p)
-		w.size += int64(n)
-	}
-	return n, err
 }
 
-// commit is spill with nothing more to write.
+// stop stops holding: it sends the headers, then what is held, untouched,
+// as the handler wrote it (see replay). The caller hands on the call in
+// progress, if any, and then releases the buffers.
+func (w *Writer) stop(reason string) error {
+	w.pass(reason)
+	return w.replay()
+}
+
+// commit is stop with no call in progress.
 func (w *Writer) commit(reason string) error {
-	_, err := w.spill(reason, nil)
-	return err
+	defer w.release()
+	return w.stop(reason)
+}
+
+// replay writes the held body to the inner writer in the calls the handler
+// made: each Write as a Write, each WriteString as a WriteString, each
+// ReadFrom as a ReadFrom of a reader of its bytes. What reaches the client
+// then does not depend on the toolbar: net/http sends a body in the pieces
+// its buffers make of those calls, and drops what they still hold when a
+// panic reaches it.
+func (w *Writer) replay() error {
+	b, calls := w.held.b, w.calls.b
+	for len(calls) > 0 {
+		v, k := binary.Uvarint(calls)
+		n := int(v >> 2)
+		if k <= 0 || n > len(b) {
+			return errors.New("respwriter: corrupt call log") // a bug of ours
+		}
+		calls = calls[k:]
+		var err error
+		switch v & 3 {
+		case callWrite:
+			_, err = w.rw.Write(b[:n])
+		case callWriteString:
+			//lint:ignore SA6006 a WriteString, as the handler made it, goes through net/http's buffer otherwise than a Write
+			_, err = io.WriteString(w.rw, string(b[:n]))
+		default:
+			_, err = copyTo(w.rw, struct{ io.Reader }{bytes.NewReader(b[:n])})
+		}
+		if err != nil {
+			return err
+		}
+		b = b[n:]
+	}
+	return nil
 }
 
 func (w *Writer) release() {
 	w.held.give()
+	w.calls.give()
 	w.plain.give()
 	w.out.give()
 	w.page = nil
+}
+
+// releaseIfPassing releases the buffers once nothing is held any more.
+func (w *Writer) releaseIfPassing() {
+	if w.state != stateHold {
+		w.release()
+	}
 }
 
 // prepareHeader makes the header map what is to be sent: as it was at the
@@ -670,9 +779,10 @@ func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 }
 
 // Abort is called instead of Finish when the handler panicked: it writes out
-// what is held, unmodified, as net/http would have had it without the
-// toolbar, and writes nothing when the handler wrote nothing, so the app's
-// own recovery can still send its error page. It never panics.
+// what is held, unmodified, in the calls the handler made, and flushes it
+// when the handler had flushed it, so net/http sends what it would have sent
+// without the Writer; it writes nothing when the handler wrote nothing, so
+// the app's own recovery can still send its error page. It never panics.
 func (w *Writer) Abort() {
 	if w.finished {
 		return
@@ -680,8 +790,11 @@ func (w *Writer) Abort() {
 	w.finished = true
 	defer func() { _ = recover() }()
 	if w.state == stateHold {
+		defer w.release()
 		w.sniffNow()
-		_ = w.commit("handler panicked")
+		if w.stop("handler panicked") == nil && w.flushed {
+			_ = http.NewResponseController(w.rw).Flush() // as the handler did
+		}
 	}
 }
 

@@ -85,7 +85,7 @@ func startServer(t *testing.T, next http.Handler, o respwriter.Options, inner fu
 				panic(p)
 			}
 		}()
-		next.ServeHTTP(rw, r)
+		next.ServeHTTP(rw.ResponseWriter(), r)
 		s.results <- rw.Finish()
 	}))
 	if h2 {
