@@ -5,6 +5,7 @@ import (
 	"runtime/pprof"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
@@ -93,6 +94,36 @@ func TestFollowRestoresTheGoroutinesLabelsAndKeepsTheAppsOwn(t *testing.T) {
 	}
 	if n := len(rec.Events()); n != 0 {
 		t.Errorf("%d events recorded after stop, want 0", n)
+	}
+}
+
+func TestGoroutinesLeftBehindAreHandedOverForAWhile(t *testing.T) {
+	db, _ := openFake(t, "full")
+	req, after := &sqltrace.Captured{}, &sqltrace.Captured{}
+	run, ran := make(chan string), make(chan struct{})
+	func() {
+		_, stop := sqltrace.Follow(context.Background(), "req-6", req, sqltrace.LeftBehind(after, 50*time.Millisecond))
+		defer stop()
+		go func() { // outlives the request
+			for q := range run {
+				if _, err := db.Exec(q); err != nil {
+					t.Error(err)
+				}
+				ran <- struct{}{}
+			}
+		}()
+	}()
+	run <- "UPDATE left behind"
+	<-ran
+	time.Sleep(200 * time.Millisecond) // the hand-over ends
+	run <- "UPDATE forgotten"
+	<-ran
+	close(run)
+	if n := len(req.Events()); n != 0 {
+		t.Errorf("the stopped Follow recorded %d events", n)
+	}
+	if ev := after.Events(); len(ev) != 1 || ev[0].SQL != "UPDATE left behind" || !ev[0].NoContext {
+		t.Errorf("left behind: %v, want only the exec run before the hand-over ended", sqls(ev))
 	}
 }
 

@@ -26,17 +26,15 @@ type outside struct {
 	redact   *redactor
 	inflight map[*collector]struct{}
 
-	// The sqltrace.Watch that feeds it: active while requests are
-	// observed and for outsideLinger after the last one, so the work a
-	// request leaves behind (a goroutine that outlives it, jobs it queued)
-	// is kept too.
+	// The sqltrace.Watch that feeds it, active while requests are
+	// observed. The goroutines a request leaves running are handed to it
+	// for leftBehindFor (sqltrace.LeftBehind).
 	unwatch func()
-	linger  *time.Timer
 }
 
-// outsideLinger is how long work outside any request is still kept after
-// the last observed request ended.
-const outsideLinger = 30 * time.Second
+// leftBehindFor is how long the goroutines an observed request left
+// running are still recorded, here, after it ended.
+const leftBehindFor = 30 * time.Second
 
 func newOutside(max int, redact *redactor) *outside {
 	return &outside{max: max, redact: redact, inflight: map[*collector]struct{}{}}
@@ -69,9 +67,6 @@ func (o *outside) begin(c *collector) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	o.inflight[c] = struct{}{}
-	if o.linger != nil {
-		o.linger.Stop()
-	}
 	if o.unwatch == nil {
 		o.unwatch = sqltrace.Watch(o)
 	}
@@ -81,20 +76,6 @@ func (o *outside) end(c *collector) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	delete(o.inflight, c)
-	if len(o.inflight) > 0 {
-		return
-	}
-	if o.linger == nil {
-		o.linger = time.AfterFunc(outsideLinger, o.expire)
-	} else {
-		o.linger.Reset(outsideLinger)
-	}
-}
-
-// expire stops watching once no request has been observed for a while.
-func (o *outside) expire() {
-	o.mu.Lock()
-	defer o.mu.Unlock()
 	if len(o.inflight) == 0 && o.unwatch != nil {
 		o.unwatch()
 		o.unwatch = nil

@@ -220,7 +220,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	// one it starts, are recorded here too; others that run meanwhile go
 	// to the outside entry and are noted on the record.
 	tb.outside.begin(col)
-	ctx, unfollow := sqltrace.Follow(ctx, rec.ID, col)
+	ctx, unfollow := sqltrace.Follow(ctx, rec.ID, col, sqltrace.LeftBehind(tb.outside, leftBehindFor))
 	following := true
 	stopFollowing := func() {
 		if following {

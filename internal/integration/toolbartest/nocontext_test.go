@@ -52,10 +52,11 @@ func (s *feedStore) Touch(id int) error {
 // handler that starts a goroutine, a worker pool started at boot, and a
 // handler that never closes its rows.
 type readerApp struct {
-	store  *feedStore
-	jobs   chan job
-	leaked []*sql.Rows
-	mu     sync.Mutex
+	store            *feedStore
+	jobs             chan job
+	leaked           []*sql.Rows
+	mu               sync.Mutex
+	release, flushed chan struct{}
 }
 
 type job struct {
@@ -64,7 +65,7 @@ type job struct {
 }
 
 func newReaderApp(t *testing.T, db *sql.DB) *readerApp {
-	a := &readerApp{store: &feedStore{db}, jobs: make(chan job)}
+	a := &readerApp{store: &feedStore{db}, jobs: make(chan job), release: make(chan struct{}), flushed: make(chan struct{})}
 	for range 2 { // the pool starts before any request
 		go func() {
 			for j := range a.jobs {
@@ -112,6 +113,14 @@ func (a *readerApp) routes() *http.ServeMux {
 			return
 		}
 		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("POST /flush/{id}", func(w http.ResponseWriter, r *http.Request) {
+		go func() { // outlives the request, as miniflux's go store.FlushHistory() does
+			<-a.release
+			a.store.Touch(3)
+			close(a.flushed)
+		}()
+		w.WriteHeader(http.StatusAccepted)
 	})
 	mux.HandleFunc("GET /leak", func(w http.ResponseWriter, r *http.Request) {
 		rows, err := a.store.db.QueryContext(r.Context(), "SELECT id FROM posts") // mark:leak
@@ -253,6 +262,20 @@ func TestQueriesWithoutTheRequestsContextLandOnTheirRequest(t *testing.T) {
 		w := serveLocal(h, "/__debug__/api/requests")
 		if !strings.Contains(w.Body.String(), `"id": "`+toolbar.OutsideID+`"`) {
 			t.Errorf("the history does not list the outside entry: %s", w.Body)
+		}
+	})
+
+	t.Run("a goroutine that outlives its request is kept outside any request", func(t *testing.T) {
+		before := len(apiRecordOf(t, h, toolbar.OutsideID).Queries)
+		serveRecord(t, h, "POST", "/flush/1")
+		close(a.release) // the request has ended, and no other is in flight
+		<-a.flushed
+		out := apiRecordOf(t, h, toolbar.OutsideID)
+		if len(out.Queries) != before+1 {
+			t.Fatalf("the outside entry has %d queries, want %d: the left-behind goroutine's exec is missing", len(out.Queries), before+1)
+		}
+		if last := out.Queries[before]; last.Caller.Line != markLine(t, "worker") {
+			t.Errorf("the left-behind exec is %+v, want the store's line %d", last, markLine(t, "worker"))
 		}
 	})
 
