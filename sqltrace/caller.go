@@ -2,6 +2,7 @@ package sqltrace
 
 import (
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -73,6 +74,7 @@ type frameFilter struct {
 	prefixes []string // each "path." (as symbol names spell it) and "path/"
 	internal sync.Map // uintptr -> bool
 	funcs    sync.Map // function name -> bool, for Event.Caller's frames
+	stacks   stackTable
 }
 
 var defaultFrames = newFrameFilter(nil)
@@ -162,15 +164,87 @@ const (
 
 // callers returns the program counters of the calling goroutine's stack,
 // starting at the first frame outside the skipped packages and generated
-// files, at most depth of them. It allocates once, for the result.
+// files, at most depth of them: what runtime.Callers gives for those frames
+// (see stackCallers), skipping the frame of callers' caller (the wrapper's
+// record method).
+//
+// The result may be shared with other calls from the same stack, and must
+// not be modified: stacks are interned (see intern.go). A stack is known by
+// a frame-pointer walk (callers_fp.go), a few ns a frame; runtime.Callers
+// walks it only when it is first met, on platforms without frame pointers,
+// for stacks deeper than fpFrames, for stacks the walk cannot be trusted
+// with (cgo callbacks, signal frames, or any whose walk differed from
+// runtime.Callers when it was first met), and once the table is full.
+// Recording from a known stack allocates nothing.
+//
+//go:noinline
 func (f *frameFilter) callers(depth int) []uintptr {
+	var buf [fpFrames]uintptr
+	// Each round classifies one more return address met for the first time.
+	for range fpFrames {
+		n, end, stop := fpWalk(buf[:])
+		if end == walkUnknown && classify(stop) {
+			continue
+		}
+		if end != walkDone {
+			break
+		}
+		key := buf[:n]
+		h := hashStack(key, depth)
+		if e := f.stacks.lookup(h, key, depth); e != nil {
+			if e.slow {
+				break
+			}
+			return e.pcs
+		}
+		return f.learn(h, key, depth)
+	}
+	return f.stackCallers(4, depth) // runtime.Callers, stackCallers, callers, the record method
+}
+
+// learn interns the stack whose frame-pointer walk gave key and returns its
+// result. callers calls it, so its frames are the same but for learn's own.
+//
+//go:noinline
+func (f *frameFilter) learn(h uint64, key []uintptr, depth int) []uintptr {
+	pcs := f.stackCallers(5, depth) // runtime.Callers, stackCallers, learn, callers, the record method
+	if f.stacks.full.Load() {
+		return pcs
+	}
+	// The stack from callers' caller, as the walk's key starts.
+	logical := make([]uintptr, 2*len(key)+32)
+	for {
+		n := runtime.Callers(3, logical) // runtime.Callers, learn, callers
+		if n < len(logical) {
+			logical = logical[:n]
+			break
+		}
+		logical = make([]uintptr, 2*len(logical))
+	}
+	k := make([]uintptr, len(key)) // a copy, so callers' buffer stays on its stack
+	copy(k, key)
+	e := &stackEntry{hash: h, depth: depth, key: k, slow: !sameFrames(k, logical)}
+	if !e.slow {
+		e.pcs = slices.Clip(pcs)
+	}
+	if e = f.stacks.add(e); e == nil || e.slow {
+		return pcs
+	}
+	return e.pcs
+}
+
+// stackCallers is callers by runtime.Callers alone, skip frames up: at most
+// depth PCs from the first frame outside the skipped packages and
+// generated files. It allocates once, for the result.
+//
+//go:noinline
+func (f *frameFilter) stackCallers(skip, depth int) []uintptr {
 	// The walk costs per frame, so it stops after the database layers'
 	// frames (seldom more than 24: database/sql, sqlx, sqltrace, a query
 	// builder) and depth more. An ORM's stack can be deeper (GORM's
 	// callbacks, preloads and savepoints): then it walks on.
 	var buf [64]uintptr
 	window := min(len(buf), layerFrames+depth)
-	skip := 3 // runtime.Callers, callers, and the wrapper's record method
 	for {
 		n := runtime.Callers(skip, buf[:window])
 		i := 0
@@ -204,5 +278,6 @@ func NewCallerFilter(skipPackages ...string) *CallerFilter {
 
 // Callers returns at most depth program counters of the calling goroutine's
 // stack, from the first frame outside the skipped packages. Resolve them
-// with runtime.CallersFrames.
+// with runtime.CallersFrames. Calls from the same stack may return the same
+// slice: do not modify it.
 func (c *CallerFilter) Callers(depth int) []uintptr { return c.f.callers(depth) }
