@@ -137,5 +137,6 @@ func (e *Event) Stack() []runtime.Frame {
 }
 
 // PCs returns the raw program counters behind [Event.Caller] and
-// [Event.Stack], for callers that symbolise frames themselves.
+// [Event.Stack], for callers that symbolise frames themselves. The slice
+// may be shared with other events of the same call path: do not modify it.
 func (e *Event) PCs() []uintptr { return e.pcs }
