@@ -86,7 +86,7 @@ func Follow(ctx context.Context, name string, r Recorder, opts ...FollowOption) 
 		left := &followed{rec: o.after}
 		follows.byPtr.CompareAndSwap(ptr, f, left)
 		follows.byName.CompareAndSwap(name, f, left)
-		time.AfterFunc(o.linger, func() { unfollow(ptr, name, left) })
+		lingering.add(lingerer{ptr: ptr, name: name, f: left, until: time.Now().Add(o.linger)})
 	}
 }
 
@@ -94,6 +94,80 @@ func unfollow(ptr unsafe.Pointer, name string, f *followed) {
 	follows.byPtr.CompareAndDelete(ptr, f)
 	follows.byName.CompareAndDelete(name, f)
 	follows.active.Add(-1)
+}
+
+// lingering holds the stopped Follows whose goroutines are handed over
+// (LeftBehind), oldest first: at most maxLingering, so that a server under
+// load keeps a bounded number of them, each until its time is up.
+var lingering lingerers
+
+const maxLingering = 256
+
+type lingerer struct {
+	ptr   unsafe.Pointer
+	name  string
+	f     *followed
+	until time.Time
+}
+
+type lingerers struct {
+	mu    sync.Mutex
+	queue []lingerer
+	timer *time.Timer
+	next  time.Time // when the timer fires
+}
+
+func (l *lingerers) add(x lingerer) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if len(l.queue) >= maxLingering {
+		old := l.queue[0]
+		unfollow(old.ptr, old.name, old.f)
+		l.queue = append(l.queue[:0], l.queue[1:]...)
+	}
+	l.queue = append(l.queue, x)
+	l.schedule(x.until)
+}
+
+// schedule makes the timer fire by t.
+func (l *lingerers) schedule(t time.Time) {
+	switch {
+	case l.timer == nil:
+		l.timer = time.AfterFunc(time.Until(t), l.expire)
+	case t.Before(l.next):
+		l.timer.Reset(time.Until(t))
+	default:
+		return
+	}
+	l.next = t
+}
+
+// expire forgets the Follows whose time is up, and waits for the next.
+func (l *lingerers) expire() {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := time.Now()
+	kept := l.queue[:0]
+	var next time.Time
+	for _, x := range l.queue {
+		if !x.until.After(now) {
+			unfollow(x.ptr, x.name, x.f)
+			continue
+		}
+		if next.IsZero() || x.until.Before(next) {
+			next = x.until
+		}
+		kept = append(kept, x)
+	}
+	clear(l.queue[len(kept):])
+	l.queue = kept
+	if next.IsZero() {
+		l.timer.Stop()
+		l.timer, l.next = nil, time.Time{}
+		return
+	}
+	l.next = next
+	l.timer.Reset(time.Until(next))
 }
 
 // A FollowOption configures Follow.

@@ -2,6 +2,7 @@ package sqltrace_test
 
 import (
 	"context"
+	"fmt"
 	"runtime/pprof"
 	"sync"
 	"testing"
@@ -124,6 +125,45 @@ func TestGoroutinesLeftBehindAreHandedOverForAWhile(t *testing.T) {
 	}
 	if ev := after.Events(); len(ev) != 1 || ev[0].SQL != "UPDATE left behind" || !ev[0].NoContext {
 		t.Errorf("left behind: %v, want only the exec run before the hand-over ended", sqls(ev))
+	}
+}
+
+func TestOnlyTheNewestStoppedFollowsAreHandedOver(t *testing.T) {
+	db, _ := openFake(t, "full")
+	after := &sqltrace.Captured{}
+	type worker struct{ run, ran chan struct{} }
+	var workers []worker
+	for i := range 300 { // more than are kept
+		w := worker{make(chan struct{}), make(chan struct{})}
+		workers = append(workers, w)
+		func() {
+			_, stop := sqltrace.Follow(context.Background(), fmt.Sprint("req-bounded-", i), &sqltrace.Captured{}, sqltrace.LeftBehind(after, time.Minute))
+			defer stop()
+			go func() {
+				<-w.run
+				if _, err := db.Exec(fmt.Sprint("UPDATE left behind ", i)); err != nil {
+					t.Error(err)
+				}
+				close(w.ran)
+			}()
+		}()
+	}
+	for _, i := range []int{0, 299} {
+		close(workers[i].run)
+		<-workers[i].ran
+	}
+	for _, w := range workers[1:299] {
+		close(w.run)
+		<-w.ran
+	}
+	// The oldest were forgotten to keep the hand-overs bounded (256, some
+	// maybe taken by other tests' still lingering); the newest were not.
+	recorded := map[string]bool{}
+	for _, e := range after.Events() {
+		recorded[e.SQL] = true
+	}
+	if n := len(recorded); n > 256 || n < 240 || recorded["UPDATE left behind 0"] || !recorded["UPDATE left behind 299"] {
+		t.Errorf("%d of 300 left-behind goroutines recorded (the first: %v, the last: %v), want at most the newest 256", n, recorded["UPDATE left behind 0"], recorded["UPDATE left behind 299"])
 	}
 }
 
