@@ -1,6 +1,7 @@
 package toolbar
 
 import (
+	"slices"
 	"sync"
 	"time"
 
@@ -15,14 +16,17 @@ import (
 const OutsideID = "outside"
 
 // outside collects the operations sqltrace could not tie to a request
-// (sqltrace.Follow's orphans), keeping the newest ones, and tells every
-// request in flight that one ran while it did.
+// (what sqltrace.Watch and sqltrace.LeftBehind hand it), keeping the newest
+// within the caps of a request's record, and tells every request in flight
+// that one ran while it did.
 type outside struct {
 	mu       sync.Mutex
-	events   []sqltrace.Event // a ring of the newest, at most max
-	next     int              // where the next event goes once full
+	events   []sqltrace.Event // the newest, oldest first: at most max, holding at most maxBytes
+	sizes    []int            // eventBytes of each
+	bytes    int
 	total    int
 	max      int
+	maxBytes int
 	redact   *redactor
 	inflight map[*collector]struct{}
 
@@ -36,21 +40,28 @@ type outside struct {
 // running are still recorded, here, after it ended.
 const leftBehindFor = 30 * time.Second
 
-func newOutside(max int, redact *redactor) *outside {
-	return &outside{max: max, redact: redact, inflight: map[*collector]struct{}{}}
+func newOutside(max, maxBytes int, redact *redactor) *outside {
+	return &outside{max: max, maxBytes: maxBytes, redact: redact, inflight: map[*collector]struct{}{}}
 }
 
 // Record implements sqltrace.Recorder.
 func (o *outside) Record(e sqltrace.Event) {
 	o.redact.event(&e)
+	size := eventBytes(&e)
 	o.mu.Lock()
 	o.total++
-	if len(o.events) < o.max {
-		o.events = append(o.events, e)
-	} else {
-		o.events[o.next] = e
-		o.next = (o.next + 1) % o.max
+	drop := 0 // the oldest, to make room
+	for drop < len(o.events) && (len(o.events)-drop >= o.max || o.bytes+size > o.maxBytes) {
+		o.bytes -= o.sizes[drop]
+		drop++
 	}
+	if drop > 0 {
+		n := copy(o.events, o.events[drop:])
+		clear(o.events[n:])
+		o.events, o.sizes = o.events[:n], o.sizes[:copy(o.sizes, o.sizes[drop:])]
+	}
+	o.events, o.sizes = append(o.events, e), append(o.sizes, size)
+	o.bytes += size
 	cols := make([]*collector, 0, len(o.inflight))
 	for c := range o.inflight {
 		cols = append(cols, c)
@@ -90,9 +101,7 @@ func (o *outside) record(th panels.Thresholds) (*panels.Record, bool) {
 		o.mu.Unlock()
 		return nil, false
 	}
-	events := make([]sqltrace.Event, 0, len(o.events))
-	events = append(events, o.events[o.next:]...)
-	events = append(events, o.events[:o.next]...)
+	events := slices.Clone(o.events)
 	total := o.total
 	o.mu.Unlock()
 

@@ -137,7 +137,7 @@ func New(cfg Config) (*Toolbar, error) {
 		redact:  redact,
 		panels:  panels.Default(),
 		log:     cfg.Logger,
-		outside: newOutside(cfg.MaxQueries, redact),
+		outside: newOutside(cfg.MaxQueries, cfg.MaxRecordBytes, redact),
 	}
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)
