@@ -133,21 +133,14 @@ type CacheEvent struct {
 }
 
 // Stack is where in the app's code an operation was made.
-type Stack struct{ pcs []uintptr }
+type Stack struct{ callers sqltrace.Callers }
 
 // Caller returns the line of application code that made the operation, or
 // the zero Frame when it was not captured.
-func (s *Stack) Caller() runtime.Frame {
-	if len(s.pcs) == 0 {
-		return runtime.Frame{}
-	}
-	f, _ := runtime.CallersFrames(s.pcs).Next()
-	return f
-}
+func (s *Stack) Caller() runtime.Frame { return s.callers.Caller() }
 
-// SetCallers sets the program counters behind Caller, innermost first, as
-// runtime.Callers returns them.
-func (s *Stack) SetCallers(pcs []uintptr) { s.pcs = pcs }
+// SetCallers sets the stack behind Caller.
+func (s *Stack) SetCallers(c sqltrace.Callers) { s.callers = c }
 
 // Span is a named stretch of time within a request.
 type Span struct {

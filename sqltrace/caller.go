@@ -276,8 +276,13 @@ func NewCallerFilter(skipPackages ...string) *CallerFilter {
 	return &CallerFilter{newFrameFilter(skipPackages)}
 }
 
-// Callers returns at most depth program counters of the calling goroutine's
-// stack, from the first frame outside the skipped packages. Resolve them
-// with runtime.CallersFrames. Calls from the same stack may return the same
-// slice: do not modify it.
-func (c *CallerFilter) Callers(depth int) []uintptr { return c.f.callers(depth) }
+// Capture returns at most depth frames of the calling goroutine's stack,
+// from the first frame outside the skipped packages. Captures from one call
+// path return equal Callers.
+func (c *CallerFilter) Capture(depth int) Callers {
+	pcs := c.f.callers(depth)
+	if len(pcs) == 0 {
+		return Callers{}
+	}
+	return Callers{pc: &pcs[0], n: len(pcs), frames: c.f}
+}

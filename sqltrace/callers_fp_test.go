@@ -610,7 +610,7 @@ func probeEvent(t testing.TB, e Event) {
 		t.Errorf("%s %q: the raw walk does not match runtime.Callers:\n%s", e.Kind, e.SQL, diffFrames(framesOf(whole.phys), framesOf(whole.logical)))
 	}
 	if e.Kind != KindQuery {
-		if diff := diffFrames(framesOf(e.PCs()), framesOf(c.ref)); diff != "" {
+		if diff := diffFrames(framesOf(e.pcs), framesOf(c.ref)); diff != "" {
 			t.Errorf("%s %q: the event's frames differ from runtime.Callers':\n%s", e.Kind, e.SQL, diff)
 		}
 	}

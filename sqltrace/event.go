@@ -3,6 +3,7 @@ package sqltrace
 import (
 	"runtime"
 	"time"
+	"unsafe"
 )
 
 // Kind says which database operation an [Event] records.
@@ -107,11 +108,39 @@ type Event struct {
 //
 // Frames are symbolised here, not when the event is recorded, so recording
 // stays cheap.
-func (e *Event) Caller() runtime.Frame {
-	frames := runtime.CallersFrames(e.pcs)
+func (e *Event) Caller() runtime.Frame { return e.Callers().Caller() }
+
+// Stack returns the call stack from [Event.Caller] outward, at most the
+// depth kept when the event was recorded.
+func (e *Event) Stack() []runtime.Frame { return e.Callers().Frames() }
+
+// Callers returns the event's call stack as it was captured, not yet
+// symbolised: for a tool that keeps many events and shows few of them.
+func (e *Event) Callers() Callers {
+	if len(e.pcs) == 0 {
+		return Callers{}
+	}
+	return Callers{pc: &e.pcs[0], n: len(e.pcs), frames: e.frames}
+}
+
+// Callers is a call stack as sqltrace captured it: program counters, and
+// which packages' frames are not the caller. Events recorded from one call
+// path through one wrapper have equal Callers, since stacks are interned
+// (on amd64 and arm64), so a Callers can key a map of the distinct stacks
+// of many events. The zero Callers has no frames.
+type Callers struct {
+	pc     *uintptr // the first of n program counters, shared: never written
+	n      int
+	frames *frameFilter
+}
+
+// Caller returns the stack's first frame outside the skipped packages and
+// generated files (see [Event.Caller]), or the zero Frame.
+func (c Callers) Caller() runtime.Frame {
+	frames := runtime.CallersFrames(c.pcs())
 	for {
 		f, more := frames.Next()
-		if f.PC != 0 && !e.frames.isInternal(f.Function) {
+		if f.PC != 0 && !c.frames.isInternal(f.Function) {
 			return f
 		}
 		if !more {
@@ -120,14 +149,13 @@ func (e *Event) Caller() runtime.Frame {
 	}
 }
 
-// Stack returns the call stack from [Event.Caller] outward, at most the
-// depth kept when the event was recorded.
-func (e *Event) Stack() []runtime.Frame {
+// Frames returns the stack from [Callers.Caller] outward.
+func (c Callers) Frames() []runtime.Frame {
 	var out []runtime.Frame
-	frames := runtime.CallersFrames(e.pcs)
+	frames := runtime.CallersFrames(c.pcs())
 	for {
 		f, more := frames.Next()
-		if f.PC != 0 && (len(out) > 0 || !e.frames.isInternal(f.Function)) {
+		if f.PC != 0 && (len(out) > 0 || !c.frames.isInternal(f.Function)) {
 			out = append(out, f)
 		}
 		if !more {
@@ -136,7 +164,9 @@ func (e *Event) Stack() []runtime.Frame {
 	}
 }
 
-// PCs returns the raw program counters behind [Event.Caller] and
-// [Event.Stack], for callers that symbolise frames themselves. The slice
-// may be shared with other events of the same call path: do not modify it.
-func (e *Event) PCs() []uintptr { return e.pcs }
+func (c Callers) pcs() []uintptr {
+	if c.n == 0 {
+		return nil
+	}
+	return unsafe.Slice(c.pc, c.n)
+}

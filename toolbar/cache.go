@@ -36,7 +36,7 @@ func RecordCache(ctx context.Context, e CacheEvent) {
 	if e.Start.IsZero() {
 		e.Start = time.Now().Add(-e.Duration)
 	}
-	e.SetCallers(cacheCallers.Callers(16))
+	e.SetCallers(cacheCallers.Capture(16))
 	c.recordCache(e)
 }
 
