@@ -4,7 +4,6 @@ import (
 	"net/url"
 
 	"github.com/a-h/templ"
-	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // PageData is what the full pages ([RequestPage], [HistoryPage]) need from
@@ -54,17 +53,6 @@ func sectionsOf(r *Record, ps []Panel) []pageSection {
 // panelAnchor is the id of a panel's section on the request page.
 func panelAnchor(id string) string { return "debugtoolbar-panel-" + id }
 
-// statementCount counts a record's queries and execs, as the JSON API does.
-func statementCount(r *Record) int {
-	n := 0
-	for i := range r.Queries {
-		if k := r.Queries[i].Kind; k == sqltrace.KindQuery || k == sqltrace.KindExec {
-			n++
-		}
-	}
-	return n
-}
-
 // pathOf is what the history shows for a request: its path, or its URL
 // when the path was not kept.
 func pathOf(r *Record) string {
@@ -74,16 +62,24 @@ func pathOf(r *Record) string {
 	return orNone(r.Request.URL)
 }
 
+// summaryPath is pathOf for a summary.
+func summaryPath(s *Summary) string {
+	if s.Path != "" {
+		return s.Path
+	}
+	return orNone(s.URL)
+}
+
 // redirectTargets maps the id of each request that redirected to where it
 // led: the landing request, a chain of one, when it is among recs.
-func redirectTargets(recs []*Record) map[string][]Redirect {
+func redirectTargets(recs []Summary) map[string][]Redirect {
 	var next map[string][]Redirect
 	for _, r := range recs {
 		if n := len(r.RedirectedFrom); n > 0 {
 			if next == nil {
 				next = make(map[string][]Redirect)
 			}
-			next[r.RedirectedFrom[n-1].ID] = []Redirect{{ID: r.ID, Method: r.Request.Method, URL: r.Request.URL, Status: r.Response.Status}}
+			next[r.RedirectedFrom[n-1].ID] = []Redirect{{ID: r.ID, Method: r.Method, URL: r.URL, Status: r.Status}}
 		}
 	}
 	return next

@@ -44,15 +44,6 @@ func ByID(ps []Panel, id string) (Panel, bool) {
 	return nil, false
 }
 
-// MaxSeverity returns the highest severity of the alerts, Info when there
-// are none.
-func MaxSeverity(alerts []Alert) Severity {
-	s := Info
-	for i := range alerts {
-		s = max(s, alerts[i].Severity)
-	}
-	return s
-}
 
 // bySeverity returns the alerts most severe first, in the analysis's order
 // within a severity, so that what is most wrong is read first.

@@ -8,32 +8,32 @@ import "strconv"
 // of the record. A url-encoded or multipart body's fields are in
 // Request.Form.
 type RequestBody struct {
-	ContentType string // the request's Content-Type header
+	ContentType string `json:"content_type"` // the request's Content-Type header
 	// Read is how many bytes of the body the app read; 0 when it read
 	// none (then nothing was kept, and the body was left to the app).
-	Read int64
+	Read int64 `json:"read"`
 	// Truncated reports that the app read more than the cap: Text, Form
 	// and Files show the first bytes only.
-	Truncated bool
+	Truncated bool `json:"truncated"`
 	// Text is the body as text: JSON indented, the values of keys that
 	// look secret redacted; other text as read. Empty for forms, whose
 	// fields are in Request.Form, and for binary bodies.
-	Text string
+	Text string `json:"text"`
 	// Note says what Text is when it is not the whole body as sent:
 	// "binary", "not valid JSON: ...".
-	Note string
+	Note string `json:"note"`
 	// Files are a multipart body's files, by name and size only.
-	Files []FormFile
+	Files []FormFile `json:"files"`
 }
 
 // FormFile is a file in a multipart body.
 type FormFile struct {
-	Field       string // the form field's name
-	Filename    string
-	ContentType string
+	Field       string `json:"field"` // the form field's name
+	Filename    string `json:"filename"`
+	ContentType string `json:"content_type"`
 	// Size is how many bytes of the file the body held; when the body
 	// was truncated within it, the bytes that were kept.
-	Size int64
+	Size int64 `json:"size"`
 }
 
 // bodyFacts are the body's labelled facts in the Request panel.

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
-	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // TimerPanel shows where the request's time went: in SQL, in the cache, in
@@ -28,7 +27,7 @@ func (TimerPanel) Summary(r *Record) string {
 		return ""
 	}
 	s := formatDuration(r.Duration)
-	if t := sqlTime(r); t > 0 {
+	if t := r.Stats.SQLTime; t > 0 {
 		s += ", " + formatDuration(t) + " in SQL"
 	}
 	return s
@@ -36,32 +35,14 @@ func (TimerPanel) Summary(r *Record) string {
 
 // Level implements Panel: Warning when a span ended with an error.
 func (TimerPanel) Level(r *Record) Severity {
-	for i := range r.Spans {
-		if r.Spans[i].Err != nil {
-			return Warning
-		}
+	if r.Stats.SpanErrors > 0 {
+		return Warning
 	}
 	return Info
 }
 
 // Content implements Panel.
 func (TimerPanel) Content(r *Record) templ.Component { return timerContent(newTimerView(r)) }
-
-func sqlTime(r *Record) time.Duration {
-	var d time.Duration
-	for i := range r.Queries {
-		d += r.Queries[i].Duration
-	}
-	return d
-}
-
-func cacheTime(r *Record) time.Duration {
-	var d time.Duration
-	for i := range r.Cache {
-		d += r.Cache[i].Duration
-	}
-	return d
-}
 
 // maxWaterfall is how many items the waterfall draws.
 const maxWaterfall = 500
@@ -103,10 +84,7 @@ type waterfallItem struct {
 }
 
 func newTimerView(r *Record) *timerView {
-	v := &timerView{Total: r.Duration, SQL: sqlTime(r), Cache: cacheTime(r), Late: r.Late(), Unattributed: r.UnattributedTime}
-	for i := range r.Spans {
-		v.Spans += r.Spans[i].Duration
-	}
+	v := &timerView{Total: r.Duration, SQL: r.Stats.SQLTime, Cache: r.Stats.CacheTime, Spans: r.Stats.SpanTime, Late: r.Late(), Unattributed: r.UnattributedTime}
 	v.App = max(v.Total-v.SQL-v.Cache-v.Unattributed, 0)
 
 	n := len(r.Queries) + len(r.Cache) + len(r.Spans)
@@ -114,7 +92,7 @@ func newTimerView(r *Record) *timerView {
 	for i := range r.Queries {
 		e := &r.Queries[i]
 		items = append(items, waterfallItem{Kind: "sql", Label: queryLabel(i, e), Href: queryAnchor(i),
-			Start: offset(r.Start, e.Start), Dur: e.Duration, Err: e.Err != nil})
+			Start: e.Start, Dur: e.Duration, Err: e.Err != ""})
 	}
 	for i := range r.Cache {
 		e := &r.Cache[i]
@@ -126,12 +104,12 @@ func newTimerView(r *Record) *timerView {
 			label += " (miss)"
 		}
 		items = append(items, waterfallItem{Kind: "cache", Label: truncate(label, 100),
-			Start: offset(r.Start, e.Start), Dur: e.Duration, Err: e.Err != nil})
+			Start: e.Start, Dur: e.Duration, Err: e.Err != ""})
 	}
 	for i := range r.Spans {
 		s := &r.Spans[i]
 		items = append(items, waterfallItem{Kind: "span", Label: truncate(s.Name, 100),
-			Start: offset(r.Start, s.Start), Dur: s.Duration, Err: s.Err != nil})
+			Start: s.Start, Dur: s.Duration, Err: s.Err != ""})
 	}
 	slices.SortStableFunc(items, func(a, b waterfallItem) int { return cmp.Compare(a.Start, b.Start) })
 
@@ -185,12 +163,12 @@ func span(start, d, axis time.Duration) (x, w string) {
 
 // queryLabel is a query on one short line: "#3 SELECT name FROM authors
 // WHERE id = ?".
-func queryLabel(i int, e *sqltrace.Event) string {
+func queryLabel(i int, e *Query) string {
 	text := e.SQL
 	if text == "" {
 		text = strings.ToUpper(e.Kind.String())
-		if e.TxID != 0 {
-			text += " tx " + strconv.FormatUint(e.TxID, 10)
+		if e.Tx != 0 {
+			text += " tx " + strconv.Itoa(int(e.Tx))
 		}
 	}
 	return "#" + strconv.Itoa(i+1) + " " + truncate(strings.Join(strings.Fields(truncate(text, 200)), " "), 100)

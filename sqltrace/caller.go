@@ -262,27 +262,3 @@ func (f *frameFilter) stackCallers(skip, depth int) []uintptr {
 		return append([]uintptr(nil), buf[i:end]...)
 	}
 }
-
-// CallerFilter captures call stacks from the first frame outside a set of
-// packages, for recording other kinds of operation (cache calls, outgoing
-// HTTP) the way events record their caller. Its decisions are cached per
-// program counter; it is safe for concurrent use.
-type CallerFilter struct{ f *frameFilter }
-
-// NewCallerFilter returns a filter that skips what events skip by default
-// (see [WithSkipPackages]) and the given packages (import paths;
-// sub-packages included).
-func NewCallerFilter(skipPackages ...string) *CallerFilter {
-	return &CallerFilter{newFrameFilter(skipPackages)}
-}
-
-// Capture returns at most depth frames of the calling goroutine's stack,
-// from the first frame outside the skipped packages. Captures from one call
-// path return equal Callers.
-func (c *CallerFilter) Capture(depth int) Callers {
-	pcs := c.f.callers(depth)
-	if len(pcs) == 0 {
-		return Callers{}
-	}
-	return Callers{pc: &pcs[0], n: len(pcs), frames: c.f}
-}

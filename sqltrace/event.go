@@ -1,6 +1,7 @@
 package sqltrace
 
 import (
+	"fmt"
 	"runtime"
 	"time"
 	"unsafe"
@@ -169,4 +170,18 @@ func (c Callers) pcs() []uintptr {
 		return nil
 	}
 	return unsafe.Slice(c.pc, c.n)
+}
+
+// MarshalText returns the kind's name, so that JSON shows "query".
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText sets the kind from its name.
+func (k *Kind) UnmarshalText(b []byte) error {
+	for i, name := range kindNames {
+		if name != "" && name == string(b) {
+			*k = Kind(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("sqltrace: unknown kind %q", b)
 }

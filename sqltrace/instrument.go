@@ -61,6 +61,23 @@ func (in *Instrument) Start(ctx context.Context, k Kind, query string, args []an
 	return op
 }
 
+// Callers returns the calling goroutine's stack as Start captures it (the
+// zero Callers with [WithoutCallers]): for an integration that records
+// other operations beside the database's, a cache call or an outgoing
+// request, with the caller found the same way.
+//
+//go:noinline
+func (in *Instrument) Callers() Callers {
+	if !in.cfg.callers {
+		return Callers{}
+	}
+	pcs := in.cfg.frames.callers(in.cfg.stackDepth)
+	if len(pcs) == 0 {
+		return Callers{}
+	}
+	return Callers{pc: &pcs[0], n: len(pcs), frames: in.cfg.frames}
+}
+
 // Event returns the event being built, for the integration to set what it
 // learns (Rows, TxID, ConnID, or SQL, which End caps like Start). It is nil
 // for a nil Op.

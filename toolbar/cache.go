@@ -14,11 +14,11 @@ type CacheEvent = panels.CacheEvent
 // cacheCallers skips the toolbar, the clients it has hooks for and
 // net/http's client, so a cache event's, span's or outgoing call's caller
 // is the app's line.
-var cacheCallers = sqltrace.NewCallerFilter(
+var cacheCallers = sqltrace.NewInstrument(sqltrace.WithStackDepth(16), sqltrace.WithSkipPackages(
 	"github.com/debugtoolbar/debugtoolbar/toolbar",
 	"github.com/redis/go-redis",
 	"net/http",
-)
+))
 
 // RecordCache records a cache operation into the toolbar's record of the
 // request whose context ctx is (or derives from). Without the toolbar's
@@ -36,7 +36,7 @@ func RecordCache(ctx context.Context, e CacheEvent) {
 	if e.Start.IsZero() {
 		e.Start = time.Now().Add(-e.Duration)
 	}
-	e.SetCallers(cacheCallers.Capture(16))
+	e.SetCallers(cacheCallers.Callers())
 	c.recordCache(e)
 }
 

@@ -15,9 +15,10 @@ import (
 type collector struct {
 	mu       sync.Mutex
 	rec      *panels.Record
+	b        builder
 	done     bool
 	maxQ     int
-	maxCache int
+	maxSpans int // cache calls and spans, each
 	maxBytes int // what the kept operations may hold (Config.MaxRecordBytes)
 	bytes    int
 	redact   *redactor
@@ -35,6 +36,10 @@ type collector struct {
 	body    *bodyCapture // nil when the request has no body
 }
 
+func newCollector(rec *panels.Record, cfg *Config, redact *redactor) *collector {
+	return &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact}
+}
+
 type collectorKey struct{}
 
 func collectorFrom(ctx context.Context) *collector {
@@ -48,7 +53,35 @@ func collectorFrom(ctx context.Context) *collector {
 // Record implements sqltrace.Recorder.
 func (c *collector) Record(e sqltrace.Event) {
 	c.redact.event(&e)
-	keep(c, &c.rec.Queries, &c.rec.QueriesDropped, c.maxQ, e, eventBytes(&e))
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done {
+		c.rec.AddLate()
+		return
+	}
+	c.addQuery(&e)
+}
+
+// addQuery keeps e, or counts it as dropped when the caps are reached.
+func (c *collector) addQuery(e *sqltrace.Event) {
+	if !c.fits(len(c.rec.Queries), c.maxQ, queryBytes(e)) {
+		c.rec.QueriesDropped++
+		if e.Kind == sqltrace.KindQuery || e.Kind == sqltrace.KindExec {
+			c.rec.StatementsDropped++
+		}
+		return
+	}
+	c.rec.Queries = append(c.rec.Queries, c.b.query(e))
+}
+
+// fits reports whether one more operation of size bytes may join a list
+// of n, of at most limit, and counts its bytes when it may.
+func (c *collector) fits(n, limit, size int) bool {
+	if n >= limit || c.maxBytes > 0 && c.bytes+size > c.maxBytes {
+		return false
+	}
+	c.bytes += size
+	return true
 }
 
 // RowsOpened implements sqltrace.RowsTracker.
@@ -96,7 +129,7 @@ func (c *collector) unattributed(e sqltrace.Event) {
 	}
 	c.rec.UnattributedCount++
 	if len(c.rec.Unattributed) < maxUnattributedKept {
-		c.rec.Unattributed = append(c.rec.Unattributed, e)
+		c.rec.Unattributed = append(c.rec.Unattributed, c.b.query(&e))
 	}
 	c.unattrTime.add(e.Start, e.Start.Add(e.Duration))
 }
@@ -118,51 +151,60 @@ func (c *collector) route() string {
 	return c.pattern
 }
 
-func (c *collector) recordCache(e panels.CacheEvent) {
-	e.Err = c.redact.err(e.Err)
-	e.Key = capText(e.Key, maxKeyBytes)
-	keep(c, &c.rec.Cache, &c.rec.CacheDropped, c.maxCache, e, cacheEventBytes+len(e.Key)+len(e.Op)+len(e.Backend))
-}
-
-func (c *collector) recordSpan(s panels.Span) {
-	s.Err = c.redact.err(s.Err)
-	s.Name = capText(s.Name, maxKeyBytes)
-	keep(c, &c.rec.Spans, &c.rec.SpansDropped, c.maxCache, s, spanBytes+len(s.Name))
-}
-
-// keep appends v, which holds size bytes, to the record's list unless the
-// request has finished (then v is late), or the list or the record's byte
-// budget is full (then v is dropped); both are counted.
-func keep[T any](c *collector, list *[]T, dropped *int, limit int, v T, size int) {
+func (c *collector) recordCache(e CacheEvent, callers sqltrace.Callers) {
+	errText := c.redact.errText(e.Err)
+	key := capText(e.Key, maxKeyBytes)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	switch {
 	case c.done:
 		c.rec.AddLate()
-	case len(*list) >= limit || c.maxBytes > 0 && c.bytes+size > c.maxBytes:
-		*dropped++
+	case !c.fits(len(c.rec.Cache), c.maxSpans, cacheEventBytes+len(key)+len(e.Op)+len(e.Backend)+len(errText)):
+		c.rec.CacheDropped++
 	default:
-		c.bytes += size
-		*list = append(*list, v)
+		c.rec.Cache = append(c.rec.Cache, panels.CacheEvent{
+			Op: e.Op, Key: key, Backend: e.Backend, Read: e.Read, Hit: e.Hit,
+			Start: e.Start.Sub(c.rec.Start), Duration: e.Duration, Err: errText, Stack: c.b.stack(callers),
+		})
 	}
 }
 
-// totals returns the time spent so far in SQL and in the cache.
-func (c *collector) totals() (sqlTime, cacheTime time.Duration) {
+func (c *collector) recordSpan(name string, start time.Time, d time.Duration, err error, callers sqltrace.Callers) {
+	errText := c.redact.errText(err)
+	name = capText(name, maxKeyBytes)
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	switch {
+	case c.done:
+		c.rec.AddLate()
+	case !c.fits(len(c.rec.Spans), c.maxSpans, spanBytes+len(name)+len(errText)):
+		c.rec.SpansDropped++
+	default:
+		c.rec.Spans = append(c.rec.Spans, panels.Span{Name: name, Start: start.Sub(c.rec.Start), Duration: d, Err: errText, Stack: c.b.stack(callers)})
+	}
+}
+
+// totals returns the time spent so far in SQL and in the cache, for a
+// Server-Timing header written before the request has finished; after,
+// the record's Stats hold them.
+func (c *collector) totals() (sqlTime, cacheTime time.Duration, finished bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.done {
+		return c.rec.Stats.SQLTime, c.rec.Stats.CacheTime, true
+	}
 	for i := range c.rec.Queries {
 		sqlTime += c.rec.Queries[i].Duration
 	}
 	for i := range c.rec.Cache {
 		cacheTime += c.rec.Cache[i].Duration
 	}
-	return sqlTime, cacheTime
+	return sqlTime, cacheTime, false
 }
 
-// finish stops collecting; later events are counted as late. Rows still
-// open join the record as unclosed queries.
-func (c *collector) finish() {
+// finish stops collecting and finishes the record; later events are
+// counted as late. Rows still open join the record as unclosed queries.
+func (c *collector) finish(th panels.Thresholds) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for tok, e := range c.open {
@@ -175,14 +217,12 @@ func (c *collector) finish() {
 		c.reported[tok] = true
 		e.Unclosed = true
 		c.redact.event(&e)
-		if size := eventBytes(&e); len(c.rec.Queries) >= c.maxQ || c.maxBytes > 0 && c.bytes+size > c.maxBytes {
-			c.rec.QueriesDropped++
-		} else {
-			c.bytes += size
-			c.rec.Queries = append(c.rec.Queries, e)
-		}
+		c.addQuery(&e)
 	}
 	c.open, c.free = nil, nil
 	c.rec.UnattributedTime = c.unattrTime.union(c.rec.Start, time.Now())
+	c.rec.Duration = time.Since(c.rec.Start)
+	c.rec.Finish(th)
+	c.b = builder{}
 	c.done = true
 }

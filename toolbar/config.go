@@ -46,12 +46,27 @@ type Config struct {
 	Prefix string
 	// HistorySize is how many requests are kept (default 100).
 	HistorySize int
+	// HistoryDir, when set, keeps the history in files in this directory
+	// (created if missing), so that it survives a restart (air, templ's
+	// proxy, go run again) and the toolbar's links keep working: at most
+	// HistorySize records, holding at most HistoryBytes, the oldest
+	// removed first. Several processes may share one directory.
+	HistoryDir string
+	// HistoryBytes bounds the files of HistoryDir (default 256 MiB).
+	HistoryBytes int64
+	// Store keeps the history somewhere else (Redis, for a staging
+	// cluster: see the redisstore module). Set at most one of Store and
+	// HistoryDir; with neither, the history is kept in memory.
+	Store Store
 	// MaxQueries is how many database operations one request keeps
 	// (default 1000); the rest are counted.
 	MaxQueries int
-	// MaxCacheEvents is how many cache operations one request keeps
-	// (default 1000).
-	MaxCacheEvents int
+	// MaxCacheCalls is how many cache operations one request keeps
+	// (default 1000); the rest are counted.
+	MaxCacheCalls int
+	// MaxSpans is how many spans (StartSpan, outgoing calls through
+	// Transport) one request keeps (default 1000); the rest are counted.
+	MaxSpans int
 	// MaxBodyBytes is the largest HTML response the toolbar buffers to
 	// inject itself (default 5 MiB); larger ones pass through untouched.
 	MaxBodyBytes int
@@ -67,6 +82,10 @@ type Config struct {
 	MaxRecordBytes int
 	// Thresholds tune the alerts (slow query, N+1...).
 	Thresholds panels.Thresholds
+	// Panels are the toolbar's panels, in order (default
+	// panels.Default()). Add one of your own with
+	// append(panels.Default(), myPanel{}); see panels.Panel.
+	Panels []panels.Panel
 	// RedactNames are extra name fragments (case-insensitive, matched
 	// anywhere in a name) whose header, query, form, cookie and SQL argument
 	// or column values are hidden. Built in are names with a word such as
@@ -85,7 +104,9 @@ const (
 	DefaultPrefix              = "/__debug__/"
 	DefaultHistorySize         = 100
 	DefaultMaxQueries          = 1000
-	DefaultMaxCacheEvents      = 1000
+	DefaultHistoryBytes        = 256 << 20
+	DefaultMaxCacheCalls       = 1000
+	DefaultMaxSpans            = 1000
 	DefaultMaxBodyBytes        = 5 << 20
 	DefaultMaxRequestBodyBytes = 64 << 10
 	DefaultMaxRecordBytes      = 4 << 20

@@ -10,24 +10,23 @@ import (
 // What a kept operation holds in memory, roughly, for Config.MaxRecordBytes:
 // the struct itself, and the bytes its strings and arguments point to.
 const (
-	eventStructBytes = 208 // sqltrace.Event
-	cacheEventBytes  = 160 // panels.CacheEvent
-	spanBytes        = 112 // panels.Span
-	argBytes         = 16  // an interface value in Event.Args
-	callersBytes     = 8 * sqltrace.DefaultStackDepth
+	queryStructBytes = 112 // panels.Query
+	cacheEventBytes  = 96  // panels.CacheEvent
+	spanBytes        = 64  // panels.Span
+	argBytes         = 2   // an argument's tag and length in panels.Query's encoding
 
 	// maxKeyBytes is what is kept of a cache key or a span name.
 	maxKeyBytes = 1 << 10
 )
 
-// eventBytes estimates what an event holds.
-func eventBytes(e *sqltrace.Event) int {
-	n := eventStructBytes + callersBytes + len(e.SQL)
+// queryBytes estimates what an event holds once kept as a panels.Query.
+func queryBytes(e *sqltrace.Event) int {
+	n := queryStructBytes + len(e.SQL)
 	for _, a := range e.Args {
 		n += argBytes + valueBytes(a)
 	}
 	if e.Err != nil {
-		n += 64 + len(e.Err.Error())
+		n += len(e.Err.Error())
 	}
 	return n
 }
@@ -39,7 +38,7 @@ func valueBytes(v any) int {
 	case []byte:
 		return len(x)
 	case time.Time:
-		return 24
+		return 16
 	case sql.NamedArg:
 		return len(x.Name) + argBytes + valueBytes(x.Value)
 	case nil:

@@ -21,7 +21,7 @@ func StartSpan(ctx context.Context, name string) (end func(err error)) {
 		return func(error) {}
 	}
 	s := panels.Span{Name: name, Start: time.Now()}
-	s.SetCallers(cacheCallers.Capture(16))
+	s.SetCallers(cacheCallers.Callers())
 	return func(err error) {
 		s.Duration = time.Since(s.Start)
 		s.Err = err

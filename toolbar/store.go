@@ -1,22 +1,39 @@
 package toolbar
 
 import (
+	"context"
+	"errors"
 	"sync"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 )
 
 // Store keeps the history of recorded requests. The default keeps the
-// newest Config.HistorySize records in memory; a shared store (Redis) lets
-// several app instances show one history.
+// newest Config.HistorySize records in memory; Config.HistoryDir keeps
+// them in files, across restarts; a shared store (the Redis store of
+// github.com/debugtoolbar/debugtoolbar/toolbar/redisstore) lets several
+// processes show one history.
+//
+// The toolbar calls a store from many goroutines at once. It adds a
+// record once, when its request has finished; a record is not changed
+// after that (but for the count of late events, which only a store that
+// keeps the record itself, as the memory store does, sees grow). A store
+// that keeps records elsewhere keeps their JSON encoding
+// (panels.Record's MarshalJSON), which decodes back into the same record.
 type Store interface {
 	// Add keeps a finished record, evicting the oldest when full.
-	Add(*panels.Record)
-	// Get returns the record with the id, if it is still kept.
-	Get(id string) (*panels.Record, bool)
-	// List returns the kept records, newest first.
-	List() []*panels.Record
+	Add(ctx context.Context, rec *panels.Record) error
+	// Get returns the record with the id, or an error wrapping
+	// ErrNotFound when it is not kept (any more).
+	Get(ctx context.Context, id string) (*panels.Record, error)
+	// List returns the summaries of at most limit of the newest kept
+	// records, newest first.
+	List(ctx context.Context, limit int) ([]panels.Summary, error)
 }
+
+// ErrNotFound is the error a Store's Get wraps when it keeps no record
+// with the id.
+var ErrNotFound = errors.New("no request with this id in the history")
 
 // memoryStore is a ring of the newest records.
 type memoryStore struct {
@@ -30,9 +47,9 @@ func newMemoryStore(size int) *memoryStore {
 	return &memoryStore{ring: make([]*panels.Record, size), byID: make(map[string]*panels.Record, size)}
 }
 
-func (s *memoryStore) Add(r *panels.Record) {
+func (s *memoryStore) Add(_ context.Context, r *panels.Record) error {
 	if len(s.ring) == 0 { // the toolbar of a binary built with -tags nodebugtoolbar keeps nothing
-		return
+		return nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -42,23 +59,26 @@ func (s *memoryStore) Add(r *panels.Record) {
 	s.ring[s.next] = r
 	s.byID[r.ID] = r
 	s.next = (s.next + 1) % len(s.ring)
+	return nil
 }
 
-func (s *memoryStore) Get(id string) (*panels.Record, bool) {
+func (s *memoryStore) Get(_ context.Context, id string) (*panels.Record, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.byID[id]
-	return r, ok
+	if r, ok := s.byID[id]; ok {
+		return r, nil
+	}
+	return nil, ErrNotFound
 }
 
-func (s *memoryStore) List() []*panels.Record {
+func (s *memoryStore) List(_ context.Context, limit int) ([]panels.Summary, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]*panels.Record, 0, len(s.byID))
-	for i := 1; i <= len(s.ring); i++ {
+	out := make([]panels.Summary, 0, min(limit, len(s.byID)))
+	for i := 1; i <= len(s.ring) && len(out) < limit; i++ {
 		if r := s.ring[(s.next-i+len(s.ring))%len(s.ring)]; r != nil {
-			out = append(out, r)
+			out = append(out, r.Summary())
 		}
 	}
-	return out
+	return out, nil
 }

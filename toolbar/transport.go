@@ -37,7 +37,7 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return t.next.RoundTrip(req)
 	}
 	s := panels.Span{Name: req.Method + " " + req.URL.Host + req.URL.Path, Start: time.Now()}
-	s.SetCallers(cacheCallers.Capture(16))
+	s.SetCallers(cacheCallers.Callers())
 	resp, err := t.next.RoundTrip(req)
 	s.Duration = time.Since(s.Start)
 	if err != nil {

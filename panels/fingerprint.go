@@ -6,9 +6,9 @@ import (
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
-// An app runs a small, fixed set of SQL strings, and every record is
-// fingerprinted several times (analysis, the SQL panel's summary and body,
-// the JSON API), so fingerprints are kept. The cache is bounded: past
+// An app runs a small, fixed set of SQL strings, the same ones request
+// after request, so Finish remembers their fingerprints (a record stores
+// its own: nothing else computes one). The cache is bounded: past
 // fingerprintCacheSize entries, or for long statements, they are computed
 // each time.
 const (
@@ -21,8 +21,8 @@ var fingerprints struct {
 	m map[string]string
 }
 
-// Fingerprint is sqltrace.Fingerprint, remembered for short statements.
-func Fingerprint(sql string) string {
+// fingerprint is sqltrace.Fingerprint, remembered for short statements.
+func fingerprint(sql string) string {
 	if len(sql) > fingerprintCacheMax {
 		return sqltrace.Fingerprint(sql)
 	}

@@ -1,0 +1,306 @@
+package panels
+
+import (
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// Thresholds tune the analysis. The zero value uses the defaults.
+type Thresholds struct {
+	// SlowQuery is the duration from which a query is slow (default 100ms).
+	SlowQuery time.Duration
+	// Similar is how many queries of the same shape with other arguments
+	// make an N+1 (default 5).
+	Similar int
+	// TooManyQueries is the count from which a request runs too many
+	// queries (default 50).
+	TooManyQueries int
+}
+
+func (t Thresholds) withDefaults() Thresholds {
+	if t.SlowQuery <= 0 {
+		t.SlowQuery = 100 * time.Millisecond
+	}
+	if t.Similar <= 0 {
+		t.Similar = 5
+	}
+	if t.TooManyQueries <= 0 {
+		t.TooManyQueries = 50
+	}
+	return t
+}
+
+// Finish analyses a record once, when its request has ended: it groups the
+// statements by shape and by exact SQL and arguments, counts everything
+// Stats holds, and raises the alerts: N+1 queries (a shape run many times
+// with other values), duplicate queries, slow, failed and too many
+// queries, queries dropped by the caps, and where the toolbar found them
+// (without the request's context, never closed, on goroutines the request
+// did not start). Every view reads what it computed. Finish trims the
+// record's lists to their length, so that a kept record holds no spare
+// capacity.
+func (r *Record) Finish(t Thresholds) {
+	t = t.withDefaults()
+	r.Queries = trim(r.Queries)
+	r.Cache, r.Spans, r.Stacks = trim(r.Cache), trim(r.Spans), trim(r.Stacks)
+	r.group()
+	r.count()
+	r.Alerts = r.analyze(t)
+	for i := range r.Alerts {
+		r.Stats.Level = max(r.Stats.Level, r.Alerts[i].Severity)
+	}
+}
+
+// trim returns s without spare capacity (a copy when it has some).
+func trim[T any](s []T) []T {
+	if cap(s) == len(s) {
+		return s
+	}
+	if len(s) == 0 {
+		return nil
+	}
+	return append(make([]T, 0, len(s)), s...)
+}
+
+// exactKey is what makes two statements duplicates.
+type exactKey struct{ sql, args string }
+
+// group fills Shapes, Duplicates and each statement's Shape and Dup: one
+// fingerprint per distinct SQL text.
+func (r *Record) group() {
+	r.Shapes, r.Duplicates = nil, nil
+	shapeOfSQL := make(map[string]int32)
+	shapeOfFP := make(map[string]int32)
+	first := make(map[exactKey]int32) // the first statement of each exact key
+	dupOf := make(map[int32]int32)    // that statement's group in Duplicates
+	for i := range r.Queries {
+		q := &r.Queries[i]
+		q.Shape, q.Dup = -1, -1
+		if !q.IsStatement() {
+			continue
+		}
+		s, ok := shapeOfSQL[q.SQL]
+		if !ok {
+			fp := fingerprint(q.SQL)
+			if s, ok = shapeOfFP[fp]; !ok {
+				s = int32(len(r.Shapes))
+				r.Shapes = append(r.Shapes, Shape{Fingerprint: fp})
+				shapeOfFP[fp] = s
+			}
+			shapeOfSQL[q.SQL] = s
+		}
+		q.Shape = s
+		sh := &r.Shapes[s]
+		sh.Queries = append(sh.Queries, int32(i))
+		sh.Time += q.Duration
+		k := exactKey{q.SQL, q.args}
+		f, seen := first[k]
+		if !seen {
+			first[k] = int32(i)
+			sh.Distinct++
+			continue
+		}
+		d, ok := dupOf[f]
+		if !ok {
+			d = int32(len(r.Duplicates))
+			r.Duplicates = append(r.Duplicates, []int32{f})
+			dupOf[f] = d
+			r.Queries[f].Dup = d
+		}
+		r.Duplicates[d] = append(r.Duplicates[d], int32(i))
+		q.Dup = d
+	}
+}
+
+// count fills Stats but its Level.
+func (r *Record) count() {
+	st := Stats{Dropped: r.QueriesDropped, Statements: r.StatementsDropped}
+	txs, conns := map[int32]bool{}, map[int32]bool{}
+	for i := range r.Queries {
+		q := &r.Queries[i]
+		st.SQLTime += q.Duration
+		st.Slowest = max(st.Slowest, q.Duration)
+		if q.Tx > 0 {
+			txs[q.Tx] = true
+		}
+		if q.Conn > 0 {
+			conns[q.Conn] = true
+		}
+		if !q.IsStatement() {
+			continue
+		}
+		st.Statements++
+		if q.Kind == sqltrace.KindQuery {
+			st.Reads++
+		} else {
+			st.Writes++
+		}
+		if q.Err != "" {
+			st.Errors++
+		}
+		if q.Dup >= 0 {
+			st.Duplicates++
+		}
+		if len(r.Shapes[q.Shape].Queries) > 1 {
+			st.Similar++
+		}
+	}
+	st.Transactions, st.Connections = len(txs), len(conns)
+	for i := range r.Cache {
+		e := &r.Cache[i]
+		st.CacheCalls++
+		st.CacheTime += e.Duration
+		if e.Read {
+			st.CacheReads++
+			if e.Hit {
+				st.CacheHits++
+			}
+		}
+		if e.Err != "" {
+			st.CacheErrors++
+		}
+	}
+	for i := range r.Spans {
+		st.SpanTime += r.Spans[i].Duration
+		if r.Spans[i].Err != "" {
+			st.SpanErrors++
+		}
+	}
+	r.Stats = st
+}
+
+func (r *Record) analyze(t Thresholds) []Alert {
+	var alerts []Alert
+	for i := range r.Queries {
+		q := &r.Queries[i]
+		if !q.IsStatement() {
+			continue
+		}
+		if q.Err != "" {
+			alerts = append(alerts, Alert{Kind: AlertQueryErrors, Severity: Danger, Queries: []int{i},
+				Message: fmt.Sprintf("Query failed at %s: %s", r.where(q.Stack), q.Err)})
+		}
+		if q.Duration >= t.SlowQuery {
+			alerts = append(alerts, Alert{Kind: AlertSlowQuery, Severity: Warning, Queries: []int{i},
+				Message: fmt.Sprintf("Slow query (%s) at %s", q.Duration.Round(time.Millisecond), r.where(q.Stack))})
+		}
+	}
+	if !r.Outside { // unrelated jobs share shapes: no N+1 or duplicates across them
+		for s := range r.Shapes {
+			sh := &r.Shapes[s]
+			if len(sh.Queries) >= t.Similar && sh.Distinct > 1 {
+				alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: ints(sh.Queries),
+					Message: fmt.Sprintf("N+1: %d similar queries at %s: %s", len(sh.Queries), r.where(r.Queries[sh.Queries[0]].Stack), sh.Fingerprint)})
+				continue // its repeats are part of the same problem
+			}
+			// One alert per shape for its exact repeats, not one per repeat.
+			var dup []int
+			for _, i := range sh.Queries {
+				if r.Queries[i].Dup >= 0 {
+					dup = append(dup, int(i))
+				}
+			}
+			if len(dup) > 0 {
+				alerts = append(alerts, Alert{Kind: AlertDuplicate, Severity: Warning, Queries: dup,
+					Message: fmt.Sprintf("%d duplicate queries at %s: %s", len(dup), r.where(r.Queries[dup[0]].Stack), sh.Fingerprint)})
+			}
+		}
+		if r.Stats.Statements >= t.TooManyQueries {
+			alerts = append(alerts, Alert{Kind: AlertTooManyQueries, Severity: Warning,
+				Message: fmt.Sprintf("%d queries in one request", r.Stats.Statements)})
+		}
+	}
+	if r.QueriesDropped > 0 {
+		alerts = append(alerts, Alert{Kind: AlertQueriesCapped, Severity: Info,
+			Message: fmt.Sprintf("%s not kept (the per-request cap): the counts include them, the list does not", plural(r.QueriesDropped, "more operation was", "more operations were"))})
+	}
+	return append(alerts, r.contextAlerts()...)
+}
+
+func ints(s []int32) []int {
+	out := make([]int, len(s))
+	for i, v := range s {
+		out[i] = int(v)
+	}
+	return out
+}
+
+// contextAlerts are about where the toolbar found a request's queries:
+// without its context, never closed, or on goroutines it did not start.
+func (r *Record) contextAlerts() []Alert {
+	var alerts []Alert
+	var noCtx, unclosed []int
+	for i := range r.Queries {
+		if r.Queries[i].Unclosed {
+			unclosed = append(unclosed, i)
+		}
+		if r.Queries[i].NoContext && !r.Outside {
+			noCtx = append(noCtx, i)
+		}
+	}
+	if r.Outside {
+		alerts = append(alerts, Alert{Kind: AlertOutside, Severity: Info,
+			Message: "Database work outside any observed request: queries run without a request's context, on goroutines no request started (a worker pool started at boot, a goroutine that outlived its request), while an observed request ran. If they are a request's work, pass it r.Context() (db.QueryContext(ctx, ...)) so they are recorded on it."})
+	}
+	if len(noCtx) > 0 {
+		alerts = append(alerts, Alert{Kind: AlertNoContext, Severity: Info, Queries: noCtx,
+			Message: fmt.Sprintf("%s ran without the request's context (%s); the toolbar tied them to this request by the goroutine that ran them. Pass r.Context() (db.QueryContext(ctx, ...)) so cancellation and timeouts reach them and any goroutine's queries are recorded.", plural(len(noCtx), "query", "queries"), r.callers(r.Queries, noCtx))})
+	}
+	for _, i := range unclosed {
+		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int{i},
+			Message: fmt.Sprintf("Rows never closed: the query at %s still held its rows (and its connection) when the request ended. Close them (defer rows.Close() right after the error check).", r.where(r.Queries[i].Stack))})
+	}
+	if r.UnattributedCount > 0 {
+		idx := make([]int, len(r.Unattributed))
+		for i := range idx {
+			idx[i] = i
+		}
+		alerts = append(alerts, Alert{Kind: AlertUnattributed, Severity: Warning,
+			Message: fmt.Sprintf("%s ran while this request ran, without its context, on goroutines it did not start (%s); the toolbar cannot tell whose they are, so they are in the entry for work outside any request. If this request caused them (a worker pool doing its work), pass it r.Context() with the job.", plural(r.UnattributedCount, "query", "queries"), r.callers(r.Unattributed, idx))})
+	}
+	return alerts
+}
+
+// callers lists the distinct callers of some queries as file:line, most
+// frequent first, at most five.
+func (r *Record) callers(qs []Query, idx []int) string {
+	count := map[string]int{}
+	var order []string
+	for _, i := range idx {
+		w := r.where(qs[i].Stack)
+		if count[w] == 0 {
+			order = append(order, w)
+		}
+		count[w]++
+	}
+	slices.SortStableFunc(order, func(a, b string) int { return count[b] - count[a] })
+	var b strings.Builder
+	for i, w := range order {
+		if i == 5 {
+			fmt.Fprintf(&b, ", and %d more", len(order)-5)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(w)
+		if n := count[w]; n > 1 {
+			fmt.Fprintf(&b, " ×%d", n)
+		}
+	}
+	return b.String()
+}
+
+// where is a stack's caller as file:line.
+func (r *Record) where(stack int32) string {
+	f := r.Caller(stack)
+	if f.File == "" {
+		return "an unknown caller"
+	}
+	return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
+}

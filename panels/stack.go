@@ -1,0 +1,61 @@
+package panels
+
+import (
+	"runtime"
+	"sync"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+)
+
+// Frame is one line of a call stack.
+type Frame struct {
+	Function string `json:"function"` // with its package path: "example.com/app/store.(*Posts).List"
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+}
+
+// Stack is a call stack, from the line of app code that made an operation
+// outward. A record keeps each distinct stack once (Record.Stacks), and
+// its operations refer to it by index. A stack captured by sqltrace is
+// symbolised the first time it is shown; it is safe for concurrent use.
+type Stack struct {
+	once    sync.Once
+	callers sqltrace.Callers
+	frames  []Frame
+}
+
+// NewStack returns a stack of frames already resolved, innermost first.
+func NewStack(frames []Frame) *Stack {
+	s := &Stack{frames: frames}
+	s.once.Do(func() {})
+	return s
+}
+
+// StackOf returns the stack sqltrace captured, resolved when first shown.
+func StackOf(c sqltrace.Callers) *Stack { return &Stack{callers: c} }
+
+// Frames returns the stack's frames, the caller first.
+func (s *Stack) Frames() []Frame {
+	if s == nil {
+		return nil
+	}
+	s.once.Do(func() {
+		fs := s.callers.Frames()
+		s.frames = make([]Frame, len(fs))
+		for i, f := range fs {
+			s.frames[i] = frameOf(f)
+		}
+		s.callers = sqltrace.Callers{}
+	})
+	return s.frames
+}
+
+// Caller returns the stack's first frame, the zero Frame for none.
+func (s *Stack) Caller() Frame {
+	if fs := s.Frames(); len(fs) > 0 {
+		return fs[0]
+	}
+	return Frame{}
+}
+
+func frameOf(f runtime.Frame) Frame { return Frame{Function: f.Function, File: f.File, Line: f.Line} }
