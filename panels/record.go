@@ -137,7 +137,7 @@ type Summary struct {
 	Outside    bool          `json:"outside"`
 	Statements int           `json:"query_count"`
 	SQLTime    time.Duration `json:"sql_ns"`
-	Alerts     int           `json:"alerts"`
+	Alerts     int           `json:"alert_count"`
 	Level      Severity      `json:"level"`
 	// RedirectedFrom are the requests that redirected to this one.
 	RedirectedFrom []Redirect `json:"redirected_from"`

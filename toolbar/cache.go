@@ -4,12 +4,21 @@ import (
 	"context"
 	"time"
 
-	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // CacheEvent is one cache operation, as RecordCache takes it.
-type CacheEvent = panels.CacheEvent
+type CacheEvent struct {
+	Op      string // get, set, delete, ... (lower case)
+	Key     string // kept up to 1 KiB
+	Backend string // "redis", "memory", ...; may be empty
+	Read    bool   // a lookup, for which Hit says whether the key was found
+	Hit     bool
+	// Start is when the operation began; zero means Duration ago.
+	Start    time.Time
+	Duration time.Duration
+	Err      error // its text is kept, passwords redacted
+}
 
 // cacheCallers skips the toolbar, the clients it has hooks for and
 // net/http's client, so a cache event's, span's or outgoing call's caller
@@ -36,8 +45,7 @@ func RecordCache(ctx context.Context, e CacheEvent) {
 	if e.Start.IsZero() {
 		e.Start = time.Now().Add(-e.Duration)
 	}
-	e.SetCallers(cacheCallers.Callers())
-	c.recordCache(e)
+	c.recordCache(e, cacheCallers.Callers())
 }
 
 // Observed reports whether ctx belongs to a request the toolbar records,

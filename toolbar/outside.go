@@ -20,15 +20,17 @@ const OutsideID = "outside"
 // within the caps of a request's record, and tells every request in flight
 // that one ran while it did.
 type outside struct {
-	mu       sync.Mutex
-	events   []sqltrace.Event // the newest, oldest first: at most max, holding at most maxBytes
-	sizes    []int            // eventBytes of each
-	bytes    int
-	total    int
-	max      int
-	maxBytes int
-	redact   *redactor
-	inflight map[*collector]struct{}
+	mu     sync.Mutex
+	events []sqltrace.Event // the newest, oldest first: at most max, holding at most maxBytes
+	sizes  []int            // queryBytes of each
+	bytes  int
+	total  int // operations recorded, kept or not
+	// statements counts the queries and execs among them.
+	statements int
+	max        int
+	maxBytes   int
+	redact     *redactor
+	inflight   map[*collector]struct{}
 
 	// The sqltrace.Watch that feeds it, active while requests are
 	// observed. The goroutines a request leaves running are handed to it
@@ -47,9 +49,12 @@ func newOutside(max, maxBytes int, redact *redactor) *outside {
 // Record implements sqltrace.Recorder.
 func (o *outside) Record(e sqltrace.Event) {
 	o.redact.event(&e)
-	size := eventBytes(&e)
+	size := queryBytes(&e)
 	o.mu.Lock()
 	o.total++
+	if e.Kind == sqltrace.KindQuery || e.Kind == sqltrace.KindExec {
+		o.statements++
+	}
 	drop := 0 // the oldest, to make room
 	for drop < len(o.events) && (len(o.events)-drop >= o.max || o.bytes+size > o.maxBytes) {
 		o.bytes -= o.sizes[drop]
@@ -102,8 +107,14 @@ func (o *outside) record(th panels.Thresholds) (*panels.Record, bool) {
 		return nil, false
 	}
 	events := slices.Clone(o.events)
-	total := o.total
+	total, statements := o.total, o.statements
 	o.mu.Unlock()
+	kept := 0
+	for i := range events {
+		if k := events[i].Kind; k == sqltrace.KindQuery || k == sqltrace.KindExec {
+			kept++
+		}
+	}
 
 	first, last := events[0].Start, events[0].Start
 	for i := range events {
@@ -115,14 +126,19 @@ func (o *outside) record(th panels.Thresholds) (*panels.Record, bool) {
 		}
 	}
 	rec := &panels.Record{
-		ID:             OutsideID,
-		Start:          first,
-		Duration:       last.Sub(first),
-		Request:        panels.Request{Path: "(outside any request)"},
-		Queries:        events,
-		QueriesDropped: total - len(events),
-		Outside:        true,
+		ID:                OutsideID,
+		Start:             first,
+		Duration:          last.Sub(first),
+		Request:           panels.Request{Path: "(outside any request)"},
+		QueriesDropped:    total - len(events),
+		StatementsDropped: statements - kept,
+		Outside:           true,
 	}
-	rec.Alerts = panels.Analyze(rec, th)
+	b := newBuilder(rec)
+	rec.Queries = make([]panels.Query, len(events))
+	for i := range events {
+		rec.Queries[i] = b.query(&events[i])
+	}
+	rec.Finish(th)
 	return rec, true
 }

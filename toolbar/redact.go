@@ -355,6 +355,14 @@ func (r *redactor) err(err error) error {
 	return &recordedError{text: r.message(errorText(err)), err: err}
 }
 
+// errText is err's text as the record keeps it (see err), "" for nil.
+func (r *redactor) errText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return r.err(err).Error()
+}
+
 // message is an error's or a panic's text as the record keeps it:
 // passwords hidden, cut to maxErrorBytes.
 func (r *redactor) message(text string) string {

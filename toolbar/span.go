@@ -3,8 +3,6 @@ package toolbar
 import (
 	"context"
 	"time"
-
-	"github.com/debugtoolbar/debugtoolbar/panels"
 )
 
 // StartSpan starts timing a named part of the request (an outgoing call, a
@@ -20,11 +18,6 @@ func StartSpan(ctx context.Context, name string) (end func(err error)) {
 	if c == nil {
 		return func(error) {}
 	}
-	s := panels.Span{Name: name, Start: time.Now()}
-	s.SetCallers(cacheCallers.Callers())
-	return func(err error) {
-		s.Duration = time.Since(s.Start)
-		s.Err = err
-		c.recordSpan(s)
-	}
+	start, callers := time.Now(), cacheCallers.Callers()
+	return func(err error) { c.recordSpan(name, start, time.Since(start), err, callers) }
 }

@@ -3,8 +3,6 @@ package toolbar
 import (
 	"net/http"
 	"time"
-
-	"github.com/debugtoolbar/debugtoolbar/panels"
 )
 
 // Transport wraps an http.RoundTripper (nil means http.DefaultTransport) so
@@ -36,15 +34,12 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if c == nil {
 		return t.next.RoundTrip(req)
 	}
-	s := panels.Span{Name: req.Method + " " + req.URL.Host + req.URL.Path, Start: time.Now()}
-	s.SetCallers(cacheCallers.Callers())
+	name, start, callers := req.Method+" "+req.URL.Host+req.URL.Path, time.Now(), cacheCallers.Callers()
 	resp, err := t.next.RoundTrip(req)
-	s.Duration = time.Since(s.Start)
-	if err != nil {
-		s.Err = err
-	} else {
-		s.Name += " " + resp.Status
+	d := time.Since(start)
+	if err == nil {
+		name += " " + resp.Status
 	}
-	c.recordSpan(s)
+	c.recordSpan(name, start, d, err, callers)
 	return resp, err
 }

@@ -326,7 +326,7 @@
   // after its response is complete, so a miss right then is retried.
   function toolbarData(id, tries) {
     tries = tries || 0;
-    return fetch(prefix + "api/requests/" + encodeURIComponent(id) + "/toolbar", { credentials: "same-origin" }).then(function (res) {
+    return fetch(prefix + "api/v1/requests/" + encodeURIComponent(id) + "/toolbar", { credentials: "same-origin" }).then(function (res) {
       if (res.status === 404 && tries < 4) {
         return new Promise(function (done) { setTimeout(done, 50 << tries); }).then(function () { return toolbarData(id, tries + 1); });
       }
