@@ -20,13 +20,17 @@ func recordedQueries(b *testing.B, n int) *panels.Record {
 	ctx, got := sqltrace.Capture(context.Background())
 	for i := range rec.Queries {
 		e := &rec.Queries[i]
+		var args []any
+		for _, a := range e.Args() {
+			args = append(args, a.Value)
+		}
 		if e.Kind == sqltrace.KindExec {
-			if _, err := db.ExecContext(ctx, e.SQL, e.Args...); err != nil {
+			if _, err := db.ExecContext(ctx, e.SQL, args...); err != nil {
 				b.Fatal(err)
 			}
 			continue
 		}
-		rows, err := db.QueryContext(ctx, e.SQL, e.Args...)
+		rows, err := db.QueryContext(ctx, e.SQL, args...)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -35,10 +39,11 @@ func recordedQueries(b *testing.B, n int) *panels.Record {
 	recorded := got.Events()
 	for i := range recorded {
 		// Keep the fixture's times, so the layout matches the hand-made one.
-		recorded[i].Start, recorded[i].Duration = rec.Queries[i].Start, rec.Queries[i].Duration
+		recorded[i].Start, recorded[i].Duration = rec.Start.Add(rec.Queries[i].Start), rec.Queries[i].Duration
 	}
-	rec.Queries = recorded
-	rec.Alerts = panels.Analyze(rec, panels.Thresholds{})
+	rec.Queries, rec.Stacks = nil, nil
+	withStacks(rec, recorded...)
+	rec.Finish(panels.Thresholds{})
 	return rec
 }
 

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
-	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
@@ -16,15 +15,15 @@ func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
 	unclosed.Unclosed = true
 	start := time.Now()
 	worker := q("UPDATE jobs SET done = true", 4*time.Millisecond)
-	worker.Start = start.Add(time.Millisecond)
+	worker.Start = time.Millisecond
 	rec := &panels.Record{
 		Start: start, Duration: 10 * time.Millisecond,
-		Queries:           []sqltrace.Event{noCtx, q("SELECT 1", 0), unclosed},
-		Unattributed:      []sqltrace.Event{worker},
+		Queries:           []panels.Query{noCtx, q("SELECT 1", 0), unclosed},
+		Unattributed:      []panels.Query{worker},
 		UnattributedCount: 3,
 		UnattributedTime:  4 * time.Millisecond,
 	}
-	rec.Alerts = panels.Analyze(rec, panels.Thresholds{})
+	rec.Alerts = analyze(rec, panels.Thresholds{})
 	got := kindsOf(rec.Alerts)
 	for _, k := range []panels.AlertKind{panels.AlertNoContext, panels.AlertUnclosedRows, panels.AlertUnattributed} {
 		if got[k] != 1 {
@@ -68,14 +67,14 @@ func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
 }
 
 func TestTheOutsideEntryDoesNotNagAboutContextsNorGroupUnrelatedJobs(t *testing.T) {
-	var jobs []sqltrace.Event
+	var jobs []panels.Query
 	for i := range 6 { // the same job six times, and with other values: in a request, duplicates and an N+1
 		e := q("UPDATE jobs SET done = true WHERE id = ?", time.Millisecond, int64(i%2))
 		e.NoContext = true
 		jobs = append(jobs, e)
 	}
 	rec := &panels.Record{Outside: true, Queries: jobs}
-	got := kindsOf(panels.Analyze(rec, panels.Thresholds{}))
+	got := kindsOf(analyze(rec, panels.Thresholds{}))
 	if len(got) != 1 || got[panels.AlertOutside] != 1 {
 		t.Errorf("alerts %v: want only the outside explanation", got)
 	}

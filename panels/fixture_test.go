@@ -46,24 +46,25 @@ func realisticRecord() *panels.Record {
 			Header: http.Header{"Content-Type": {"text/html; charset=utf-8"}, "X-Debug-Token": {"0c9a3c7e"}},
 		},
 	}
+	var events []sqltrace.Event
 	q := func(ms float64, d time.Duration, rows int64, sql string, args ...any) sqltrace.Event {
 		e := event(sqltrace.KindQuery, ms, d, 0, sql, args...)
 		e.Rows = rows
 		return e
 	}
-	r.Queries = append(r.Queries, q(2, 3*time.Millisecond, 20,
+	events = append(events, q(2, 3*time.Millisecond, 20,
 		"SELECT id, title, author_id, created_at FROM posts WHERE published = true ORDER BY created_at DESC LIMIT ? OFFSET ?", int64(20), int64(20)))
 	for i := range 6 {
-		r.Queries = append(r.Queries, q(6+float64(i), 400*time.Microsecond, 1, "SELECT id, name FROM authors WHERE id = ?", int64(i+1)))
+		events = append(events, q(6+float64(i), 400*time.Microsecond, 1, "SELECT id, name FROM authors WHERE id = ?", int64(i+1)))
 	}
 	for i := range 2 {
-		r.Queries = append(r.Queries, q(13+float64(i), 200*time.Microsecond, 1, "SELECT value FROM settings WHERE key = 'theme'"))
+		events = append(events, q(13+float64(i), 200*time.Microsecond, 1, "SELECT value FROM settings WHERE key = 'theme'"))
 	}
 	insert := event(sqltrace.KindExec, 20.5, 800*time.Microsecond, 1, "INSERT INTO page_views (post_id, viewed_at) VALUES (?, ?)", int64(7), t0)
 	insert.Rows = 1
 	update := event(sqltrace.KindExec, 21.5, 600*time.Microsecond, 1, "UPDATE posts SET views = views + 1 WHERE id = ?", int64(7))
 	update.Rows = 1
-	r.Queries = append(r.Queries,
+	events = append(events,
 		event(sqltrace.KindBegin, 20, 100*time.Microsecond, 1, ""),
 		insert, update,
 		event(sqltrace.KindCommit, 22.5, 300*time.Microsecond, 1, ""),
@@ -71,19 +72,20 @@ func realisticRecord() *panels.Record {
 	)
 	failed := event(sqltrace.KindExec, 155, time.Millisecond, 0, "INSERT INTO audit (user_id, action) VALUES (?, ?)", nil, "view")
 	failed.Err = errors.New(`NOT NULL constraint failed: audit.user_id`)
-	r.Queries = append(r.Queries, failed, event(sqltrace.KindPrepare, 157, 100*time.Microsecond, 0, "SELECT 1"))
+	events = append(events, failed, event(sqltrace.KindPrepare, 157, 100*time.Microsecond, 0, "SELECT 1"))
+	r.Queries = queriesOf(t0, events...)
 
 	r.Cache = []panels.CacheEvent{
-		{Op: "get", Key: "posts:page:2", Read: true, Hit: false, Start: t0.Add(time.Millisecond), Duration: 300 * time.Microsecond, Backend: "redis"},
-		{Op: "set", Key: "posts:page:2", Start: t0.Add(160 * time.Millisecond), Duration: 400 * time.Microsecond, Backend: "redis"},
-		{Op: "get", Key: "user:42", Read: true, Hit: true, Start: t0.Add(161 * time.Millisecond), Duration: 100 * time.Microsecond, Backend: "memory"},
-		{Op: "get", Key: "flags", Read: true, Start: t0.Add(162 * time.Millisecond), Duration: 5 * time.Millisecond, Backend: "redis", Err: errors.New("i/o timeout")},
+		{Op: "get", Key: "posts:page:2", Read: true, Hit: false, Start: time.Millisecond, Duration: 300 * time.Microsecond, Backend: "redis", Stack: -1},
+		{Op: "set", Key: "posts:page:2", Start: 160 * time.Millisecond, Duration: 400 * time.Microsecond, Backend: "redis", Stack: -1},
+		{Op: "get", Key: "user:42", Read: true, Hit: true, Start: 161 * time.Millisecond, Duration: 100 * time.Microsecond, Backend: "memory", Stack: -1},
+		{Op: "get", Key: "flags", Read: true, Start: 162 * time.Millisecond, Duration: 5 * time.Millisecond, Backend: "redis", Err: "i/o timeout", Stack: -1},
 	}
 	r.Spans = []panels.Span{
-		{Name: "GET pricing service", Start: t0.Add(40 * time.Millisecond), Duration: 90 * time.Millisecond},
-		{Name: "render posts.html", Start: t0.Add(165 * time.Millisecond), Duration: 12 * time.Millisecond},
+		{Name: "GET pricing service", Start: 40 * time.Millisecond, Duration: 90 * time.Millisecond, Stack: -1},
+		{Name: "render posts.html", Start: 165 * time.Millisecond, Duration: 12 * time.Millisecond, Stack: -1},
 	}
-	r.Alerts = panels.Analyze(r, panels.Thresholds{})
+	r.Alerts = analyze(r, panels.Thresholds{})
 	return r
 }
 
@@ -101,7 +103,7 @@ func manyQueries(n int) *panels.Record {
 		`SELECT "p"."id", "p"."slug" FROM "posts" AS "p" WHERE "p"."slug" = :slug`,
 	}
 	r := &panels.Record{ID: "bench", Start: t0, Duration: 900 * time.Millisecond, Request: panels.Request{Method: "GET", Path: "/feed"}}
-	r.Queries = make([]sqltrace.Event, 0, n)
+	events := make([]sqltrace.Event, 0, n)
 	for i := range n {
 		sql := shapes[i%len(shapes)]
 		kind := sqltrace.KindQuery
@@ -110,8 +112,55 @@ func manyQueries(n int) *panels.Record {
 		}
 		e := event(kind, float64(i)*0.85, time.Duration(50+i%37*20)*time.Microsecond, 0, sql, int64(i%50), fmt.Sprintf("value-%d", i%7))
 		e.Rows = int64(i % 20)
-		r.Queries = append(r.Queries, e)
+		events = append(events, e)
 	}
-	r.Alerts = panels.Analyze(r, panels.Thresholds{})
+	r.Queries = queriesOf(t0, events...)
+	r.Alerts = analyze(r, panels.Thresholds{})
 	return r
+}
+
+// analyze finishes r and returns its alerts.
+func analyze(r *panels.Record, th panels.Thresholds) []panels.Alert {
+	r.Finish(th)
+	return r.Alerts
+}
+
+// queriesOf is the record's form of events of a request started at start:
+// transactions numbered as their TxIDs, one connection.
+func queriesOf(start time.Time, events ...sqltrace.Event) []panels.Query {
+	out := make([]panels.Query, len(events))
+	for i := range events {
+		out[i] = panels.NewQuery(&events[i], start)
+		out[i].Tx, out[i].Conn = int32(events[i].TxID), 1
+	}
+	return out
+}
+
+// withStacks appends events to r's queries, each distinct call stack kept
+// once in r.Stacks, as the toolbar records them.
+func withStacks(r *panels.Record, events ...sqltrace.Event) {
+	stacks := map[sqltrace.Callers]int32{}
+	for i := range events {
+		q := panels.NewQuery(&events[i], r.Start)
+		q.Tx, q.Conn = int32(events[i].TxID), 1
+		if c := events[i].Callers(); c != (sqltrace.Callers{}) {
+			s, ok := stacks[c]
+			if !ok {
+				s = int32(len(r.Stacks))
+				r.Stacks = append(r.Stacks, panels.StackOf(c))
+				stacks[c] = s
+			}
+			q.Stack = s
+		}
+		r.Queries = append(r.Queries, q)
+	}
+}
+
+// summaries are the records' summaries, as the history lists them.
+func summaries(recs ...*panels.Record) []panels.Summary {
+	out := make([]panels.Summary, len(recs))
+	for i, r := range recs {
+		out[i] = r.Summary()
+	}
+	return out
 }

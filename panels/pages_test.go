@@ -92,7 +92,7 @@ func TestHistoryPage(t *testing.T) {
 	clean := &panels.Record{ID: "b", Start: t0.Add(time.Second), Duration: 3 * time.Millisecond,
 		Request: panels.Request{Method: "POST", Path: "/login"}, Response: panels.Response{Status: 303}}
 	recs := []*panels.Record{clean, realisticRecord()}
-	doc := render(t, panels.HistoryPage(page, recs))
+	doc := render(t, panels.HistoryPage(page, summaries(recs...)))
 	checkAssets(t, doc)
 	checkStrictCSP(t, doc)
 	rows := byTestID(doc, "history-row")
@@ -164,7 +164,7 @@ func TestRedirectChains(t *testing.T) {
 		}
 	})
 	t.Run("the history shows where each led and what led to it", func(t *testing.T) {
-		rows := byTestID(render(t, panels.HistoryPage(page, []*panels.Record{home, via, post})), "history-row")
+		rows := byTestID(render(t, panels.HistoryPage(page, summaries(home, via, post))), "history-row")
 		for _, c := range []struct {
 			row      *html.Node
 			from, to []string

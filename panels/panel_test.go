@@ -130,18 +130,23 @@ func TestLevels(t *testing.T) {
 	}
 }
 
-func TestMaxSeverity(t *testing.T) {
+func TestTheRecordsLevelIsItsWorstAlert(t *testing.T) {
 	for _, c := range []struct {
-		name   string
-		alerts []panels.Alert
-		want   panels.Severity
+		name string
+		rec  *panels.Record
+		want panels.Severity
 	}{
-		{"no alerts is info", nil, panels.Info},
-		{"the highest wins", []panels.Alert{{Severity: panels.Warning}, {Severity: panels.Danger}, {Severity: panels.Info}}, panels.Danger},
+		{"no alerts is info", &panels.Record{Queries: []panels.Query{q("SELECT 1", 0)}}, panels.Info},
+		{"a failed query is danger over the warning of a slow one", &panels.Record{Queries: []panels.Query{
+			q("SELECT pg_sleep(1)", time.Second), {Kind: sqltrace.KindExec, SQL: "UPDATE t SET a = 1", Err: "boom", Stack: -1}}}, panels.Danger},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			if got := panels.MaxSeverity(c.alerts); got != c.want {
-				t.Errorf("MaxSeverity = %v, want %v", got, c.want)
+			c.rec.Finish(panels.Thresholds{})
+			if got := c.rec.Stats.Level; got != c.want {
+				t.Errorf("Level = %v, want %v", got, c.want)
+			}
+			if got := c.rec.Summary().Level; got != c.want {
+				t.Errorf("the summary's level = %v, want %v", got, c.want)
 			}
 		})
 	}
@@ -159,12 +164,13 @@ func hostile() *panels.Record {
 			Query:   map[string][]string{xss: {xss}},
 			Cookies: []panels.Cookie{{Name: xss, Value: "1"}}},
 		Response: panels.Response{Status: 500, ContentType: xss, NotInjected: xss, Header: http.Header{xss: {xss}}},
-		Queries: []sqltrace.Event{event(sqltrace.KindQuery, 1, time.Millisecond, 0, "SELECT '"+xss+"' FROM t -- "+xss, xss),
-			event(sqltrace.KindQuery, 1, time.Millisecond, 0, "SELECT "+xss)},
+		Queries: queriesOf(t0, event(sqltrace.KindQuery, 1, time.Millisecond, 0, "SELECT '"+xss+"' FROM t -- "+xss, xss),
+			event(sqltrace.KindQuery, 1, time.Millisecond, 0, "SELECT "+xss)),
 		Cache: []panels.CacheEvent{{Op: xss, Key: xss, Backend: xss}},
 		Spans: []panels.Span{{Name: xss}},
 		Panic: xss,
 	}
+	r.Finish(panels.Thresholds{})
 	r.Alerts = []panels.Alert{{Kind: xss, Message: xss, Severity: panels.Danger, Queries: []int{0}}}
 	return r
 }
@@ -189,7 +195,7 @@ func TestMarkupInRecordedTextIsShownAsText(t *testing.T) {
 		}
 	})
 	t.Run("the history page", func(t *testing.T) {
-		doc := render(t, panels.HistoryPage(panels.PageData{Prefix: "/__debug__/"}, []*panels.Record{rec}))
+		doc := render(t, panels.HistoryPage(panels.PageData{Prefix: "/__debug__/"}, summaries(rec)))
 		if s := byTag(doc, "script"); len(s) != 0 {
 			t.Fatalf("%d script elements rendered", len(s))
 		}

@@ -2,7 +2,6 @@ package panels_test
 
 import (
 	"context"
-	"errors"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,8 +13,8 @@ import (
 
 func TestSQLPanel(t *testing.T) {
 	rec := realisticRecord()
-	rec.QueriesDropped = 3
-	rec.Alerts = panels.Analyze(rec, panels.Thresholds{})
+	rec.QueriesDropped, rec.StatementsDropped = 3, 3
+	rec.Alerts = analyze(rec, panels.Thresholds{})
 	doc := render(t, panels.SQLPanel{}.Content(rec))
 	rows := byTestID(doc, "query")
 	if len(rows) != len(rec.Queries) {
@@ -23,9 +22,9 @@ func TestSQLPanel(t *testing.T) {
 	}
 	inRow := func(i int, id string) []*html.Node { return byTestID(rows[i], id) }
 
-	t.Run("the header counts queries, execs, duplicates and similar ones", func(t *testing.T) {
+	t.Run("the header counts queries (the dropped ones too), reads, writes, transactions, duplicates and similar ones", func(t *testing.T) {
 		for id, want := range map[string]string{
-			"sql-queries": "10", "sql-execs": "3", "sql-time": "129 ms",
+			"sql-queries": "16", "sql-reads": "10", "sql-writes": "3", "sql-transactions": "1", "sql-time": "129 ms",
 			"sql-duplicates": "2", "sql-similar": "8", "sql-errors": "1",
 		} {
 			if got := text(byTag(one(t, doc, id), "dd")[0]); got != want {
@@ -176,8 +175,11 @@ func TestSQLPanelShowsTheCallerOfARecordedQuery(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows.Close()
-	rec := &panels.Record{Queries: got.Events()}
-	want := rec.Queries[0].Caller()
+	events := got.Events()
+	rec := &panels.Record{}
+	withStacks(rec, events...)
+	rec.Finish(panels.Thresholds{})
+	want := events[0].Caller()
 	doc := render(t, panels.SQLPanel{}.Content(rec))
 	caller := one(t, doc, "query-caller")
 	if got := squash(caller); !strings.HasPrefix(got, "sql_panel_test.go:"+itoa(want.Line)+" ") ||
@@ -204,11 +206,12 @@ func TestSQLPanelWithoutQueries(t *testing.T) {
 }
 
 func TestSQLPanelGroupsOnlyQueriesAndExecs(t *testing.T) {
-	rec := &panels.Record{Queries: []sqltrace.Event{
+	rec := &panels.Record{Queries: queriesOf(t0,
 		event(sqltrace.KindBegin, 0, 0, 1, ""), event(sqltrace.KindCommit, 0, 0, 1, ""),
 		event(sqltrace.KindBegin, 0, 0, 2, ""), event(sqltrace.KindRollback, 0, 0, 2, ""),
-	}}
-	rec.Queries[3].Err = errors.New("tx done")
+	)}
+	rec.Queries[3].Err = "tx done"
+	rec.Finish(panels.Thresholds{})
 	doc := render(t, panels.SQLPanel{}.Content(rec))
 	for i, row := range byTestID(doc, "query") {
 		if hasAttr(row, "data-similar-group") || hasAttr(row, "data-duplicate-group") {

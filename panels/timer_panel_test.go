@@ -13,10 +13,11 @@ import (
 )
 
 func TestTimerPanelBreaksTheTimeDown(t *testing.T) {
-	parallel := &panels.Record{Start: t0, Duration: 10 * time.Millisecond, Queries: []sqltrace.Event{
+	parallel := &panels.Record{Start: t0, Duration: 10 * time.Millisecond, Queries: queriesOf(t0,
 		event(sqltrace.KindQuery, 0, 8*time.Millisecond, 0, "SELECT 1"),
 		event(sqltrace.KindQuery, 0, 8*time.Millisecond, 0, "SELECT 2"),
-	}}
+	)}
+	parallel.Finish(panels.Thresholds{})
 	for _, c := range []struct {
 		name string
 		rec  *panels.Record

@@ -1,7 +1,6 @@
 package panels_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -9,8 +8,8 @@ import (
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
-func q(sql string, d time.Duration, args ...any) sqltrace.Event {
-	return sqltrace.Event{Kind: sqltrace.KindQuery, SQL: sql, Args: args, Duration: d}
+func q(sql string, d time.Duration, args ...any) panels.Query {
+	return queriesOf(time.Time{}, sqltrace.Event{Kind: sqltrace.KindQuery, SQL: sql, Args: args, Duration: d})[0]
 }
 
 func kindsOf(alerts []panels.Alert) map[panels.AlertKind]int {
@@ -22,27 +21,27 @@ func kindsOf(alerts []panels.Alert) map[panels.AlertKind]int {
 }
 
 func TestAnalyze(t *testing.T) {
-	nPlusOne := []sqltrace.Event{q("SELECT * FROM posts", time.Millisecond)}
+	nPlusOne := []panels.Query{q("SELECT * FROM posts", time.Millisecond)}
 	for i := range 6 {
 		nPlusOne = append(nPlusOne, q("SELECT name FROM authors WHERE id = ?", time.Millisecond, int64(i)))
 	}
 	for _, c := range []struct {
 		name    string
-		queries []sqltrace.Event
+		queries []panels.Query
 		dropped int
 		want    map[panels.AlertKind]int
 	}{
-		{"a clean request has no alerts", []sqltrace.Event{q("SELECT 1", time.Millisecond)}, 0, map[panels.AlertKind]int{}},
+		{"a clean request has no alerts", []panels.Query{q("SELECT 1", time.Millisecond)}, 0, map[panels.AlertKind]int{}},
 		{"the same shape with other values is an N+1", nPlusOne, 0, map[panels.AlertKind]int{panels.AlertNPlusOne: 1}},
 		{"the same SQL and arguments twice is a duplicate, not an N+1",
-			[]sqltrace.Event{q("SELECT * FROM t WHERE id = ?", 0, int64(1)), q("SELECT * FROM t WHERE id = ?", 0, int64(1))}, 0,
+			[]panels.Query{q("SELECT * FROM t WHERE id = ?", 0, int64(1)), q("SELECT * FROM t WHERE id = ?", 0, int64(1))}, 0,
 			map[panels.AlertKind]int{panels.AlertDuplicate: 1}},
-		{"a slow query", []sqltrace.Event{q("SELECT pg_sleep(1)", 150*time.Millisecond)}, 0, map[panels.AlertKind]int{panels.AlertSlowQuery: 1}},
-		{"a failed query", []sqltrace.Event{{Kind: sqltrace.KindExec, SQL: "UPDATE", Err: errors.New("boom")}}, 0, map[panels.AlertKind]int{panels.AlertQueryErrors: 1}},
+		{"a slow query", []panels.Query{q("SELECT pg_sleep(1)", 150*time.Millisecond)}, 0, map[panels.AlertKind]int{panels.AlertSlowQuery: 1}},
+		{"a failed query", []panels.Query{{Kind: sqltrace.KindExec, SQL: "UPDATE", Err: "boom", Stack: -1}}, 0, map[panels.AlertKind]int{panels.AlertQueryErrors: 1}},
 		{"dropped queries are reported", nil, 3, map[panels.AlertKind]int{panels.AlertQueriesCapped: 1}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := kindsOf(panels.Analyze(&panels.Record{Queries: c.queries, QueriesDropped: c.dropped}, panels.Thresholds{}))
+			got := kindsOf(analyze(&panels.Record{Queries: c.queries, QueriesDropped: c.dropped}, panels.Thresholds{}))
 			if len(got) != len(c.want) {
 				t.Fatalf("alerts = %v, want %v", got, c.want)
 			}
@@ -54,24 +53,24 @@ func TestAnalyze(t *testing.T) {
 		})
 	}
 	t.Run("many queries", func(t *testing.T) {
-		var qs []sqltrace.Event
+		var qs []panels.Query
 		for i := range 60 {
 			qs = append(qs, q("SELECT 1", 0, int64(i)))
 		}
-		if got := kindsOf(panels.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{TooManyQueries: 50, Similar: 100})); got[panels.AlertTooManyQueries] != 1 {
+		if got := kindsOf(analyze(&panels.Record{Queries: qs}, panels.Thresholds{TooManyQueries: 50, Similar: 100})); got[panels.AlertTooManyQueries] != 1 {
 			t.Errorf("alerts = %v", got)
 		}
 	})
 }
 
 func TestDuplicatesAreOneAlertPerShapeAndNotRepeatedUnderAnNPlusOne(t *testing.T) {
-	var qs []sqltrace.Event
+	var qs []panels.Query
 	for i := range 10 { // 10 lookups of 2 authors: an N+1 that also repeats
 		qs = append(qs, q("SELECT name FROM authors WHERE id = ?", 0, int64(i%2)))
 	}
 	qs = append(qs, q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)),
 		q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)))
-	got := kindsOf(panels.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{Similar: 5}))
+	got := kindsOf(analyze(&panels.Record{Queries: qs}, panels.Thresholds{Similar: 5}))
 	if got[panels.AlertNPlusOne] != 1 || got[panels.AlertDuplicate] != 1 || len(got) != 2 {
 		t.Errorf("alerts = %v, want one N+1 and one duplicate alert", got)
 	}
