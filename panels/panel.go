@@ -44,7 +44,6 @@ func ByID(ps []Panel, id string) (Panel, bool) {
 	return nil, false
 }
 
-
 // bySeverity returns the alerts most severe first, in the analysis's order
 // within a severity, so that what is most wrong is read first.
 func bySeverity(alerts []Alert) []Alert {

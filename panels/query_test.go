@@ -5,8 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"math"
-	"reflect"
 	"net"
+	"reflect"
 	"testing"
 	"time"
 
