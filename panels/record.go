@@ -4,6 +4,8 @@
 package panels
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"sync/atomic"
@@ -65,6 +67,12 @@ type Record struct {
 	// same client asked for this URL right after one of its requests was
 	// redirected here. Empty when it was not a redirect's landing.
 	RedirectedFrom []Redirect `json:"redirected_from"`
+
+	// Data are what the request recorded with toolbar.RecordData, by key,
+	// in order: each value's JSON encoding. Read them with DataOf.
+	Data map[string][]json.RawMessage `json:"data,omitempty"`
+	// DataDropped counts the values not kept (the record's byte budget).
+	DataDropped int `json:"data_dropped,omitempty"`
 
 	// Computed by Finish.
 
@@ -297,4 +305,17 @@ func (s Severity) String() string {
 		return "danger"
 	}
 	return "info"
+}
+
+// DataOf decodes the values recorded under key with toolbar.RecordData,
+// in the order they were recorded, into values of type T.
+func DataOf[T any](r *Record, key string) ([]T, error) {
+	raw := r.Data[key]
+	out := make([]T, len(raw))
+	for i, b := range raw {
+		if err := json.Unmarshal(b, &out[i]); err != nil {
+			return nil, fmt.Errorf("panels: data %q, value %d: %w", key, i, err)
+		}
+	}
+	return out, nil
 }
