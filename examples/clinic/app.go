@@ -16,6 +16,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jmoiron/sqlx"
 
+	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 
@@ -73,6 +74,9 @@ func newApp(ctx context.Context, opts options) (*app, error) {
 	}
 	a.pairs = pairs(cursor)
 
+	if opts.Toolbar.Panels == nil {
+		opts.Toolbar.Panels = append(panels.Default(), lessonPanel{})
+	}
 	tb, err := toolbar.New(opts.Toolbar)
 	if err != nil {
 		a.Close()
@@ -126,6 +130,7 @@ func (a *app) home(w http.ResponseWriter, r *http.Request) {
 
 // page renders one side of pair n around body.
 func (a *app) page(w http.ResponseWriter, r *http.Request, n int, fix bool, body templ.Component) {
+	toolbar.RecordData(r.Context(), lessonKey, lessonOf(a.pairs[n-1], fix))
 	a.render(w, r, pairPage(a.pairs[n-1], fix, body))
 }
 
