@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+	"github.com/debugtoolbar/debugtoolbar/internal/dbregistry"
 )
 
 // Open opens a database like sql.Open, through the driver registered under
@@ -24,9 +25,6 @@ func Open(driverName, dsn string, opts ...Option) (*sql.DB, error) {
 		return nil, fmt.Errorf("sqltrace: %w", err)
 	}
 	cfg := newConfig(opts)
-	if cfg.name == "" {
-		cfg.name = driverName
-	}
 	var c driver.Connector
 	if dc, ok := d.(driver.DriverContext); ok {
 		raw, err := dc.OpenConnector(dsn)
@@ -38,21 +36,17 @@ func Open(driverName, dsn string, opts ...Option) (*sql.DB, error) {
 		c = &dsnConnector{dsn: dsn, drv: wrapDriver(d, cfg)}
 	}
 	db := sql.OpenDB(c)
-	register(cfg.name, driverName, db)
+	dbregistry.Register(driverName, driverName, db)
 	return db, nil
 }
 
 // OpenDB opens a database like sql.OpenDB, with every operation of c's
 // connections recorded; for connectors such as pgx's stdlib.GetConnector or
-// mysql.NewConnector. The database is listed by [Databases].
+// mysql.NewConnector.
 func OpenDB(c driver.Connector, opts ...Option) *sql.DB {
-	cfg := newConfig(opts)
 	drv := fmt.Sprintf("%T", c.Driver())
-	if cfg.name == "" {
-		cfg.name = drv
-	}
-	db := sql.OpenDB(wrapConnector(c, nil, cfg))
-	register(cfg.name, drv, db)
+	db := sql.OpenDB(wrapConnector(c, nil, newConfig(opts)))
+	dbregistry.Register(drv, drv, db)
 	return db
 }
 

@@ -21,7 +21,6 @@ type config struct {
 	callers      bool
 	skip         []string
 	frames       *frameFilter
-	name         string
 }
 
 func newConfig(opts []Option) *config {
@@ -110,10 +109,4 @@ func WithSkipPackages(importPaths ...string) Option {
 	return func(c *config) {
 		c.skip = append(c.skip, importPaths...)
 	}
-}
-
-// WithName names the database in [Databases] (default: the driver name
-// given to [Open], or the connector's driver type for [OpenDB]).
-func WithName(name string) Option {
-	return func(c *config) { c.name = name }
 }

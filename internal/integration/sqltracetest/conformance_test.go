@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"github.com/debugtoolbar/debugtoolbar/internal/dbregistry"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -893,7 +894,7 @@ func checkUnwrap(t *testing.T, s *suiteDB) {
 }
 
 func checkDatabases(t *testing.T, s *suiteDB) {
-	for _, d := range sqltrace.Databases() {
+	for _, d := range dbregistry.Databases() {
 		if d.DB != s.db {
 			continue
 		}
@@ -906,7 +907,7 @@ func checkDatabases(t *testing.T, s *suiteDB) {
 		}
 		return
 	}
-	t.Error("Databases() does not list the database")
+	t.Error("the registry does not list the database")
 }
 
 // checkArrayArg returns a check that binds arg, the ids 1 and 3 as a

@@ -1,4 +1,7 @@
-package sqltrace
+// Package dbregistry keeps the databases sqltrace opened, weakly, for the
+// toolbar to find (their pool statistics, and the database a recorded
+// query ran on).
+package dbregistry
 
 import (
 	"database/sql"
@@ -6,9 +9,9 @@ import (
 	"weak"
 )
 
-// Database is a database known to sqltrace, for showing pool statistics.
+// Database is a database sqltrace opened.
 type Database struct {
-	Name   string // from WithName, or the driver name
+	Name   string // the driver name given to Open, or the connector's driver type
 	Driver string // the driver name given to Open, or the driver's type
 	DB     *sql.DB
 }
@@ -23,12 +26,9 @@ type registered struct {
 	db           weak.Pointer[sql.DB]
 }
 
-// Register adds a database opened without [Open] or [OpenDB] to
-// [Databases]. Registering one database twice replaces its names.
-// Registration does not keep the database alive.
-func Register(name, driverName string, db *sql.DB) { register(name, driverName, db) }
-
-func register(name, driverName string, db *sql.DB) {
+// Register adds db to Databases. Registering one database twice replaces
+// its names. Registration does not keep the database alive.
+func Register(name, driverName string, db *sql.DB) {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
 	p := weak.Make(db)
@@ -41,9 +41,8 @@ func register(name, driverName string, db *sql.DB) {
 	registry.dbs = append(registry.dbs, registered{name, driverName, p})
 }
 
-// Databases returns the databases opened with [Open] or [OpenDB], or
-// added with [Register], that are still in use, in the order they were
-// opened.
+// Databases returns the registered databases that are still in use, in
+// the order they were registered.
 func Databases() []Database {
 	registry.mu.Lock()
 	defer registry.mu.Unlock()
