@@ -32,7 +32,39 @@ func NewStack(frames []Frame) *Stack {
 }
 
 // StackOf returns the stack sqltrace captured, resolved when first shown.
-func StackOf(c sqltrace.Callers) *Stack { return &Stack{callers: c} }
+// The call paths of a program are few, and sqltrace gives each the same
+// Callers, so a stack is shared by every record that met it and resolved
+// once (up to maxSharedStacks of them).
+func StackOf(c sqltrace.Callers) *Stack {
+	sharedStacks.RLock()
+	s, ok := sharedStacks.m[c]
+	sharedStacks.RUnlock()
+	if ok {
+		return s
+	}
+	s = &Stack{callers: c}
+	sharedStacks.Lock()
+	defer sharedStacks.Unlock()
+	if old, ok := sharedStacks.m[c]; ok {
+		return old
+	}
+	if sharedStacks.m == nil {
+		sharedStacks.m = make(map[sqltrace.Callers]*Stack)
+	}
+	if len(sharedStacks.m) < maxSharedStacks {
+		sharedStacks.m[c] = s
+	}
+	return s
+}
+
+// maxSharedStacks bounds the stacks StackOf shares: past it, a new stack
+// is resolved for each record that holds it.
+const maxSharedStacks = 4096
+
+var sharedStacks struct {
+	sync.RWMutex
+	m map[sqltrace.Callers]*Stack
+}
 
 // Frames returns the stack's frames, the caller first.
 func (s *Stack) Frames() []Frame {
@@ -45,7 +77,6 @@ func (s *Stack) Frames() []Frame {
 		for i, f := range fs {
 			s.frames[i] = frameOf(f)
 		}
-		s.callers = sqltrace.Callers{}
 	})
 	return s.frames
 }
