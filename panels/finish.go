@@ -56,9 +56,10 @@ func (r *Record) Finish(t Thresholds) {
 	}
 }
 
-// trim returns s without spare capacity (a copy when it has some).
+// trim returns s without much spare capacity (a copy when it has more
+// than an eighth).
 func trim[T any](s []T) []T {
-	if cap(s) == len(s) {
+	if cap(s)-len(s) <= len(s)/8 {
 		return s
 	}
 	if len(s) == 0 {
@@ -67,54 +68,126 @@ func trim[T any](s []T) []T {
 	return append(make([]T, 0, len(s)), s...)
 }
 
-// exactKey is what makes two statements duplicates.
-type exactKey struct{ sql, args string }
-
-// group fills Shapes, Duplicates and each statement's Shape and Dup: one
-// fingerprint per distinct SQL text.
+// group fills Shapes, Duplicates and each statement's Shape and Dup, with
+// one fingerprint per distinct SQL text. A request runs few distinct
+// statements, so they are found by a linear search while there are few,
+// and the groups' index lists share one allocation.
 func (r *Record) group() {
 	r.Shapes, r.Duplicates = nil, nil
-	shapeOfSQL := make(map[string]int32)
-	shapeOfFP := make(map[string]int32)
-	first := make(map[exactKey]int32) // the first statement of each exact key
-	dupOf := make(map[int32]int32)    // that statement's group in Duplicates
+	var (
+		texts  finder[string, int32] // SQL text -> shape
+		fps    finder[string, int32] // fingerprint -> shape
+		exact  finder[exactKey, int32]
+		counts []int32 // statements per shape
+		dups   []int32 // per statement: the first with its SQL and arguments, or -1
+		copies []int32 // per statement: how many later ones repeat it
+		n, d   int     // statements, repeats
+	)
+	dups = make([]int32, len(r.Queries))
+	exact.keys, exact.vals = make([]exactKey, 0, min(len(r.Queries), finderLinear)), make([]int32, 0, min(len(r.Queries), finderLinear))
 	for i := range r.Queries {
 		q := &r.Queries[i]
-		q.Shape, q.Dup = -1, -1
+		q.Shape, q.Dup, dups[i] = -1, -1, -1
 		if !q.IsStatement() {
 			continue
 		}
-		s, ok := shapeOfSQL[q.SQL]
+		n++
+		s, ok := texts.find(q.SQL)
 		if !ok {
 			fp := fingerprint(q.SQL)
-			if s, ok = shapeOfFP[fp]; !ok {
+			if s, ok = fps.find(fp); !ok {
 				s = int32(len(r.Shapes))
 				r.Shapes = append(r.Shapes, Shape{Fingerprint: fp})
-				shapeOfFP[fp] = s
+				counts = append(counts, 0)
+				fps.add(fp, s)
 			}
-			shapeOfSQL[q.SQL] = s
+			texts.add(q.SQL, s)
 		}
 		q.Shape = s
-		sh := &r.Shapes[s]
-		sh.Queries = append(sh.Queries, int32(i))
-		sh.Time += q.Duration
+		counts[s]++
+		r.Shapes[s].Time += q.Duration
 		k := exactKey{q.SQL, q.args}
-		f, seen := first[k]
-		if !seen {
-			first[k] = int32(i)
-			sh.Distinct++
+		if f, seen := exact.find(k); seen {
+			dups[i] = f
+			if copies == nil {
+				copies = make([]int32, len(r.Queries))
+			}
+			copies[f]++
+			d++
+		} else {
+			exact.add(k, int32(i))
+			r.Shapes[s].Distinct++
+		}
+	}
+	// The groups' lists, carved from one slice: a shape's from its count,
+	// a duplicate group's when its first statement is met.
+	all := make([]int32, 0, n+2*d) // the statements, then each repeat and, at most as many, their firsts
+	carve := func(n int) []int32 {
+		s := all[len(all):len(all):len(all)+n]
+		all = all[:len(all)+n]
+		return s
+	}
+	for s := range r.Shapes {
+		r.Shapes[s].Queries = carve(int(counts[s]))
+	}
+	for i := range r.Queries {
+		q := &r.Queries[i]
+		if q.Shape < 0 {
 			continue
 		}
-		d, ok := dupOf[f]
-		if !ok {
-			d = int32(len(r.Duplicates))
-			r.Duplicates = append(r.Duplicates, []int32{f})
-			dupOf[f] = d
-			r.Queries[f].Dup = d
+		sh := &r.Shapes[q.Shape]
+		sh.Queries = append(sh.Queries, int32(i))
+		if copies != nil && copies[i] > 0 { // the first of a group
+			q.Dup = int32(len(r.Duplicates))
+			r.Duplicates = append(r.Duplicates, append(carve(int(copies[i])+1), int32(i)))
 		}
-		r.Duplicates[d] = append(r.Duplicates[d], int32(i))
-		q.Dup = d
+		if f := dups[i]; f >= 0 {
+			q.Dup = r.Queries[f].Dup
+			r.Duplicates[q.Dup] = append(r.Duplicates[q.Dup], int32(i))
+		}
 	}
+}
+
+// exactKey is what makes two statements duplicates.
+type exactKey struct{ sql, args string }
+
+// finder maps keys to values: a slice searched in order while it is short,
+// a map after.
+type finder[K comparable, V any] struct {
+	keys []K
+	vals []V
+	m    map[K]V
+}
+
+const finderLinear = 16
+
+func (f *finder[K, V]) find(k K) (V, bool) {
+	if f.m != nil {
+		v, ok := f.m[k]
+		return v, ok
+	}
+	for i := range f.keys {
+		if f.keys[i] == k {
+			return f.vals[i], true
+		}
+	}
+	var zero V
+	return zero, false
+}
+
+func (f *finder[K, V]) add(k K, v V) {
+	if f.m == nil && len(f.keys) < finderLinear {
+		f.keys, f.vals = append(f.keys, k), append(f.vals, v)
+		return
+	}
+	if f.m == nil {
+		f.m = make(map[K]V, 2*finderLinear)
+		for i := range f.keys {
+			f.m[f.keys[i]] = f.vals[i]
+		}
+		f.keys, f.vals = nil, nil
+	}
+	f.m[k] = v
 }
 
 // count fills Stats but its Level.

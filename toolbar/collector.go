@@ -71,6 +71,9 @@ func (c *collector) addQuery(e *sqltrace.Event) {
 		}
 		return
 	}
+	if c.rec.Queries == nil {
+		c.rec.Queries = make([]panels.Query, 0, 16)
+	}
 	c.rec.Queries = append(c.rec.Queries, c.b.query(e))
 }
 

@@ -20,8 +20,8 @@ func (tb *Toolbar) cspPlan(r *http.Request, p respwriter.Page) csp.Plan {
 	return csp.Allow(p.Header.Values("Content-Security-Policy"), p.MetaCSP, csp.Needs{
 		Host:         r.Host,
 		Secure:       r.TLS != nil,
-		Script:       tb.assetURL("toolbar.js"),
-		Styles:       tb.styles(),
+		Script:       tb.assets.script,
+		Styles:       tb.assets.styles,
 		Connect:      tb.cfg.Prefix,
 		TrustedTypes: trustedTypesPolicy,
 		Nonce:        rand.Text,

@@ -32,7 +32,7 @@ func writeHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Compo
 }
 
 func (tb *Toolbar) pageData() panels.PageData {
-	return panels.PageData{Prefix: tb.cfg.Prefix, Styles: []string{tb.assetURL("panels.css")}}
+	return panels.PageData{Prefix: tb.cfg.Prefix, Styles: tb.assets.pageStyles}
 }
 
 func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {

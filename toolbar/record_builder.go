@@ -1,6 +1,8 @@
 package toolbar
 
 import (
+	"slices"
+
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
@@ -11,19 +13,17 @@ import (
 // them. Its caller serialises the calls.
 type builder struct {
 	rec    *panels.Record
-	stacks map[sqltrace.Callers]int32
-	txs    map[uint64]int32
-	conns  map[uint64]int32
+	stacks index[sqltrace.Callers] // of rec.Stacks
+	txs    index[uint64]
+	conns  index[uint64]
 }
 
-func newBuilder(rec *panels.Record) builder {
-	return builder{rec: rec, stacks: map[sqltrace.Callers]int32{}, txs: map[uint64]int32{}, conns: map[uint64]int32{}}
-}
+func newBuilder(rec *panels.Record) builder { return builder{rec: rec} }
 
 // query is the record's form of e.
 func (b *builder) query(e *sqltrace.Event) panels.Query {
 	q := panels.NewQuery(e, b.rec.Start)
-	q.Tx, q.Conn = number(b.txs, e.TxID), number(b.conns, e.ConnID)
+	q.Tx, q.Conn = b.txs.number(e.TxID), b.conns.number(e.ConnID)
 	q.Stack = b.stack(e.Callers())
 	return q
 }
@@ -34,24 +34,49 @@ func (b *builder) stack(c sqltrace.Callers) int32 {
 	if c == (sqltrace.Callers{}) {
 		return -1
 	}
-	i, ok := b.stacks[c]
-	if !ok {
-		i = int32(len(b.rec.Stacks))
+	i, added := b.stacks.of(c)
+	if added {
 		b.rec.Stacks = append(b.rec.Stacks, panels.StackOf(c))
-		b.stacks[c] = i
 	}
 	return i
 }
 
-// number returns id's number among those met, from 1; 0 for id 0.
-func number(m map[uint64]int32, id uint64) int32 {
-	if id == 0 {
+// index numbers keys from 0 in the order they are met. A request meets
+// few, so they are searched in a slice while they are few, in a map after.
+type index[K comparable] struct {
+	keys []K
+	m    map[K]int32
+}
+
+// of returns k's index, and whether k was new.
+func (x *index[K]) of(k K) (int32, bool) {
+	if x.m != nil {
+		if i, ok := x.m[k]; ok {
+			return i, false
+		}
+	} else if i := slices.Index(x.keys, k); i >= 0 {
+		return int32(i), false
+	}
+	i := int32(len(x.keys))
+	x.keys = append(x.keys, k)
+	switch {
+	case x.m != nil:
+		x.m[k] = i
+	case len(x.keys) > 16:
+		x.m = make(map[K]int32, 2*len(x.keys))
+		for j, key := range x.keys {
+			x.m[key] = int32(j)
+		}
+	}
+	return i, true
+}
+
+// number returns id's number, from 1; 0 for id 0.
+func (x *index[K]) number(id K) int32 {
+	var zero K
+	if id == zero {
 		return 0
 	}
-	n, ok := m[id]
-	if !ok {
-		n = int32(len(m) + 1)
-		m[id] = n
-	}
-	return n
+	i, _ := x.of(id)
+	return i + 1
 }

@@ -1,7 +1,6 @@
 package toolbar
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 
@@ -20,9 +19,18 @@ func serverTiming(rec *panels.Record, col *collector) string {
 	if finished {
 		total = rec.Duration
 	}
-	ms := func(d time.Duration) string { return strconv.FormatFloat(float64(d.Microseconds())/1000, 'f', 2, 64) }
 	// The record's id lets the toolbar's script find the page's later
 	// requests in the browser's resource timings.
-	return fmt.Sprintf(`total;dur=%s;desc="Total", sql;dur=%s;desc="SQL", cache;dur=%s;desc="Cache", debugtoolbar;desc="%s"`,
-		ms(total), ms(sqlTime), ms(cacheTime), rec.ID)
+	b := make([]byte, 0, 128+len(rec.ID))
+	b = appendMS(append(b, "total;dur="...), total)
+	b = appendMS(append(b, `;desc="Total", sql;dur=`...), sqlTime)
+	b = appendMS(append(b, `;desc="SQL", cache;dur=`...), cacheTime)
+	b = append(append(append(b, `;desc="Cache", debugtoolbar;desc="`...), rec.ID...), '"')
+	return string(b)
+}
+
+// appendMS appends d in milliseconds, to the microsecond, with two
+// decimals.
+func appendMS(b []byte, d time.Duration) []byte {
+	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 2, 64)
 }

@@ -76,7 +76,7 @@ func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) (
 		Styles     []string    `json:"styles"`
 		StyleNonce string      `json:"style_nonce,omitempty"`
 		Record     toolbarData `json:"record"`
-	}{tb.cfg.Prefix, tb.styles(), styleNonce, tb.toolbarData(rec)}
+	}{tb.cfg.Prefix, tb.assets.styles, styleNonce, tb.toolbarData(rec)}
 	var data any = page // encoded once, by templ
 	if !page.Record.isASCII() {
 		raw, err := asciiJSON(page)
@@ -86,16 +86,23 @@ func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) (
 		data = raw
 	}
 	var b bytes.Buffer
-	if err := snippet(data, tb.assetURL("toolbar.js"), scriptNonce).Render(context.Background(), &b); err != nil {
+	if err := snippet(data, tb.assets.script, scriptNonce).Render(context.Background(), &b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
 }
 
-func (tb *Toolbar) assetURL(name string) string { return tb.cfg.Prefix + "static/" + assets.Path(name) }
+// assetURLs are the URLs of the toolbar's assets under its prefix,
+// content-hashed.
+type assetURLs struct {
+	script     string   // toolbar.js
+	styles     []string // toolbar.css and panels.css, for the toolbar
+	pageStyles []string // panels.css, for the toolbar's own pages
+}
 
-func (tb *Toolbar) styles() []string {
-	return []string{tb.assetURL("toolbar.css"), tb.assetURL("panels.css")}
+func newAssetURLs(prefix string) assetURLs {
+	url := func(name string) string { return prefix + "static/" + assets.Path(name) }
+	return assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}}
 }
 
 // isASCII reports whether every text of d is ASCII (the prefix and asset

@@ -62,6 +62,7 @@ type Toolbar struct {
 	redact  *redactor
 	routes  http.Handler
 	panels  []panels.Panel
+	assets  assetURLs
 	log     *slog.Logger
 	// outside holds the database work that ran while observed requests
 	// did but belongs to none of them.
@@ -150,6 +151,7 @@ func New(cfg Config) (*Toolbar, error) {
 		history: newHistory(cfg.HistorySize, store, cfg.Logger),
 		redact:  redact,
 		panels:  cfg.Panels,
+		assets:  newAssetURLs(cfg.Prefix),
 		log:     cfg.Logger,
 		outside: newOutside(cfg.MaxQueries, cfg.MaxRecordBytes, redact),
 	}
