@@ -123,7 +123,7 @@ func (r *Record) group() {
 	// a duplicate group's when its first statement is met.
 	all := make([]int32, 0, n+2*d) // the statements, then each repeat and, at most as many, their firsts
 	carve := func(n int) []int32 {
-		s := all[len(all):len(all):len(all)+n]
+		s := all[len(all) : len(all) : len(all)+n]
 		all = all[:len(all)+n]
 		return s
 	}
