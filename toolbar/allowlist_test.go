@@ -1,6 +1,7 @@
 package toolbar
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
@@ -191,7 +192,7 @@ func TestRealIPInFrontLetsNoOutsiderIn(t *testing.T) {
 				//lint:ignore SA1019 the deprecated middleware is put in front on purpose
 				r.Use(middleware.RealIP, tb.Middleware)
 				r.Get("/", func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "<html><body>app</body></html>") })
-				for _, path := range []string{"/", "/__debug__/api/requests"} {
+				for _, path := range []string{"/", "/__debug__/api/v1/requests"} {
 					req := httptest.NewRequest("GET", path, nil)
 					req.RemoteAddr = "203.0.113.5:40000"
 					req.Header.Set(h, "127.0.0.1")
@@ -201,8 +202,8 @@ func TestRealIPInFrontLetsNoOutsiderIn(t *testing.T) {
 						t.Errorf("GET %s from 203.0.113.5 with %s: 127.0.0.1 was observed: %d %s", path, h, w.Code, w.Body)
 					}
 				}
-				if n := len(tb.Store().List()); n != 0 {
-					t.Errorf("%d requests recorded", n)
+				if list, err := tb.History(context.Background()); err != nil || len(list) != 0 {
+					t.Errorf("%d requests recorded (%v)", len(list), err)
 				}
 			})
 		}

@@ -1,6 +1,7 @@
 package toolbar
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -40,9 +41,9 @@ func serveCSP(t *testing.T, tb *Toolbar, csp, meta string) cspPage {
 	r := httptest.NewRequest("GET", "http://127.0.0.1:8080/", nil)
 	r.RemoteAddr = "127.0.0.1:1"
 	h.ServeHTTP(w, r)
-	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
-	if !ok {
-		t.Fatal("no record")
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil {
+		t.Fatalf("no record: %v", err)
 	}
 	if !rec.Response.Injected {
 		t.Fatalf("not injected: %s", rec.Response.NotInjected)
@@ -75,6 +76,30 @@ func serveCSP(t *testing.T, tb *Toolbar, csp, meta string) cspPage {
 		}
 	}
 	return p
+}
+
+// testIDText returns the text, whitespace collapsed, of each element of
+// the page whose data-testid is id.
+func testIDText(t *testing.T, page, id string) []string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode || attrOf(n, "data-testid") != id {
+			continue
+		}
+		var b strings.Builder
+		for d := range n.Descendants() {
+			if d.Type == html.TextNode {
+				b.WriteString(d.Data + " ")
+			}
+		}
+		out = append(out, strings.Join(strings.Fields(b.String()), " "))
+	}
+	return out
 }
 
 func attrOf(n *html.Node, key string) string {
@@ -212,7 +237,10 @@ func TestAPageNotInjectedKeepsItsCSP(t *testing.T) {
 	r := httptest.NewRequest("GET", "/", nil)
 	r.RemoteAddr = "127.0.0.1:1"
 	h.ServeHTTP(w, r)
-	rec, _ := tb.Store().Get(w.Header().Get("X-Debug-Token"))
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil {
+		t.Fatalf("no record: %v", err)
+	}
 	if got := w.Header().Values("Content-Security-Policy"); len(got) != 1 || got[0] != policy || rec.Response.CSP != nil || rec.Response.Injected {
 		t.Errorf("CSP %q, record %+v", got, rec.Response)
 	}

@@ -9,6 +9,7 @@ package toolbar
 import (
 	"bytes"
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -46,7 +47,7 @@ func TestCompiledOutMiddlewareReturnsItsHandler(t *testing.T) {
 	if h != http.Handler(a) {
 		t.Fatalf("Middleware returned %T, want its handler itself", h)
 	}
-	for _, path := range []string{"/", "/__debug__/", "/__debug__/api/requests"} {
+	for _, path := range []string{"/", "/__debug__/", "/__debug__/api/v1/requests"} {
 		r := httptest.NewRequest("GET", path, nil) // from 192.0.2.1, allowed by 0.0.0.0/0
 		r = withLocalAddr(r, tcp("203.0.113.7:443"), "")
 		w := httptest.NewRecorder()
@@ -71,18 +72,22 @@ func TestCompiledOutRecordsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st := tb.Store()
-	st.Add(&panels.Record{ID: "x"})
-	if got := st.List(); len(got) != 0 {
-		t.Errorf("Store kept %d records, want none", len(got))
+	ctx := context.Background()
+	tb.history.add(&panels.Record{ID: "x"}) // what the middleware would do
+	if got, err := tb.History(ctx); len(got) != 0 || err != nil {
+		t.Errorf("History = %d records (%v), want none", len(got), err)
 	}
-	if _, ok := st.Get("x"); ok {
-		t.Error("Store has the record it was given")
+	if rec, err := tb.Record(ctx, "x"); rec != nil || !errors.Is(err, ErrNotFound) {
+		t.Errorf("Record = %v, %v; want nil and ErrNotFound", rec, err)
+	}
+	if err := tb.Close(); err != nil {
+		t.Errorf("Close: %v", err)
 	}
 
 	// What an observed request's context would hold.
-	col := &collector{rec: &panels.Record{}, maxQ: 10, maxCache: 10, redact: newRedactor(nil)}
-	ctx := context.WithValue(context.Background(), collectorKey{}, col)
+	cfg := Config{MaxQueries: 10, MaxCacheCalls: 10, MaxSpans: 10}
+	col := newCollector(&panels.Record{}, &cfg, newRedactor(nil))
+	ctx = context.WithValue(ctx, collectorKey{}, col)
 	if Observed(ctx) {
 		t.Error("Observed is true")
 	}

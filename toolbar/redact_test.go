@@ -1,6 +1,7 @@
 package toolbar
 
 import (
+	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -183,18 +184,23 @@ func TestQueryStringSecretsAreRedactedInTheURL(t *testing.T) {
 		w.WriteHeader(http.StatusFound)
 	}, r)
 	id := w.Header().Get("X-Debug-Token")
-	rec, _ := tb.Store().Get(id)
+	rec, err := tb.Record(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if want := "/login?user=bob&password=" + Redacted + "&access_token=" + Redacted + "&next=%2Fhome;session=" + Redacted; rec.Request.URL != want {
 		t.Errorf("URL = %q, want %q", rec.Request.URL, want)
 	}
 	var api struct {
-		URL string `json:"url"`
+		Request struct {
+			URL string `json:"url"`
+		} `json:"request"`
 	}
-	page := fetch(t, tb, "/__debug__/api/requests/"+id)
-	if err := json.Unmarshal([]byte(page), &api); err != nil || !strings.Contains(api.URL, "user=bob") {
-		t.Errorf("JSON url = %q (%v)", api.URL, err)
+	page := fetch(t, tb, "/__debug__/api/v1/requests/"+id)
+	if err := json.Unmarshal([]byte(page), &api); err != nil || !strings.Contains(api.Request.URL, "user=bob") {
+		t.Errorf("JSON request.url = %q (%v)", api.Request.URL, err)
 	}
-	for _, path := range []string{"/__debug__/api/requests/" + id, "/__debug__/requests/" + id, "/__debug__/requests/" + id + "/panels/request", "/__debug__/requests/" + id + "/panels/response", "/__debug__/", "/__debug__/api/requests"} {
+	for _, path := range []string{"/__debug__/api/v1/requests/" + id, "/__debug__/requests/" + id, "/__debug__/requests/" + id + "/panels/request", "/__debug__/requests/" + id + "/panels/response", "/__debug__/", "/__debug__/api/v1/requests"} {
 		body := fetch(t, tb, path)
 		for _, secret := range []string{"hunter2", "abc123xyz", "s3ss", "r3set", "k3y"} {
 			if strings.Contains(body, secret) {
@@ -220,7 +226,7 @@ func TestDSNPasswordsAreRedactedWhereverTheyAreShown(t *testing.T) {
 		end(errors.New("mysql bob:ss3cr3t@tcp(db:3306)/app: refused"))
 	}, r)
 	id := w.Header().Get("X-Debug-Token")
-	for _, path := range []string{"/__debug__/api/requests/" + id, "/__debug__/requests/" + id} {
+	for _, path := range []string{"/__debug__/api/v1/requests/" + id, "/__debug__/requests/" + id} {
 		body := fetch(t, tb, path)
 		for _, secret := range []string{"qs3cr3t", "hs3cr3t", "as3cr3t", "es3cr3t", "cs3cr3t", "ss3cr3t"} {
 			if strings.Contains(body, secret) {
@@ -258,14 +264,23 @@ func TestAnErrorWhoseErrorMethodPanicsIsShownAsText(t *testing.T) {
 	}
 	fetch(t, tb, "/__debug__/requests/"+id+"/panels/timer")
 	var api struct {
-		Queries []struct{ Error string } `json:"queries"`
-		Cache   []struct{ Error string } `json:"cache"`
-		Spans   []struct{ Error string } `json:"spans"`
+		Queries []struct {
+			Error string `json:"error"`
+		} `json:"queries"`
+		Cache []struct {
+			Err string `json:"err"`
+		} `json:"cache"`
+		Spans []struct {
+			Err string `json:"err"`
+		} `json:"spans"`
 	}
-	if err := json.Unmarshal([]byte(fetch(t, tb, "/__debug__/api/requests/"+id)), &api); err != nil {
+	if err := json.Unmarshal([]byte(fetch(t, tb, "/__debug__/api/v1/requests/"+id)), &api); err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range []string{api.Queries[0].Error, api.Cache[0].Error, api.Spans[0].Error} {
+	if len(api.Queries) != 1 || len(api.Cache) != 1 || len(api.Spans) != 1 {
+		t.Fatalf("the JSON has %d queries, %d cache calls and %d spans, want one of each", len(api.Queries), len(api.Cache), len(api.Spans))
+	}
+	for _, e := range []string{api.Queries[0].Error, api.Cache[0].Err, api.Spans[0].Err} {
 		if !strings.HasPrefix(e, "(Error() panicked: ") {
 			t.Errorf("error = %q", e)
 		}
@@ -291,9 +306,9 @@ func TestLongValuesAreCappedInTheRecord(t *testing.T) {
 		}
 		tb.Middleware(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {})).ServeHTTP(w, r)
 	}).ServeHTTP(w, r)
-	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
-	if !ok {
-		t.Fatal("not recorded")
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil {
+		t.Fatalf("not recorded: %v", err)
 	}
 	size := len(rec.Request.URL)
 	for _, v := range []map[string][]string{rec.Request.Form, rec.Request.Query, rec.Request.Header} {
@@ -359,8 +374,11 @@ func TestAPanicsTextIsRedacted(t *testing.T) {
 			panic("connect postgres://bob:ps3cr3t@db/app: refused")
 		})).ServeHTTP(w, r)
 	}()
-	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
-	if !ok || rec.Panic != "connect postgres://bob:"+Redacted+"@db/app: refused" {
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil {
+		t.Fatalf("not recorded: %v", err)
+	}
+	if rec.Panic != "connect postgres://bob:"+Redacted+"@db/app: refused" {
 		t.Errorf("panic = %q", rec.Panic)
 	}
 }

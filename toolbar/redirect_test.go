@@ -1,6 +1,7 @@
 package toolbar
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/json"
 	"fmt"
@@ -134,9 +135,9 @@ func serveAs(t *testing.T, tb *Toolbar, h http.Handler, remote, ua, method, targ
 	if id == "" {
 		return w, nil
 	}
-	rec, ok := tb.Store().Get(id)
-	if !ok {
-		t.Fatalf("%s %s: record %s not kept", method, target, id)
+	rec, err := tb.Record(context.Background(), id)
+	if err != nil {
+		t.Fatalf("%s %s: record %s not kept: %v", method, target, id, err)
 	}
 	return w, rec
 }
@@ -183,18 +184,21 @@ func TestTheRequestARedirectLandsOnNamesTheRedirects(t *testing.T) {
 		serveAs(t, tb, h, me, chrome, "POST", "/login")
 		serveAs(t, tb, h, me, chrome, "GET", "/home?via=login")
 		_, home := serveAs(t, tb, h, me, chrome, "GET", "/home")
-		for _, path := range []string{"api/requests/" + home.ID, "api/requests/" + home.ID + "/toolbar", "api/requests"} {
+		for _, path := range []string{"api/v1/requests/" + home.ID, "api/v1/requests/" + home.ID + "/toolbar", "api/v1/requests"} {
 			w, _ := serveAs(t, tb, h, me, chrome, "GET", "/__debug__/"+path)
 			var got struct {
-				RedirectedFrom []apiRedirect `json:"redirected_from"`
+				RedirectedFrom []panels.Redirect `json:"redirected_from"`
 			}
 			body := w.Body.Bytes()
-			if path == "api/requests" {
-				var list []json.RawMessage
-				if err := json.Unmarshal(body, &list); err != nil || len(list) == 0 {
-					t.Fatalf("%s: %v", path, err)
+			if path == "api/v1/requests" {
+				var list struct {
+					Version  int               `json:"version"`
+					Requests []json.RawMessage `json:"requests"`
 				}
-				body = list[0] // newest first: the page
+				if err := json.Unmarshal(body, &list); err != nil || list.Version != panels.RecordVersion || len(list.Requests) == 0 {
+					t.Fatalf("%s: version %d, %d requests (%v)", path, list.Version, len(list.Requests), err)
+				}
+				body = list.Requests[0] // newest first: the page
 			}
 			if err := json.Unmarshal(body, &got); err != nil {
 				t.Fatalf("%s: %v", path, err)

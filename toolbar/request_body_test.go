@@ -25,9 +25,9 @@ func post(t *testing.T, tb *Toolbar, app http.Handler, contentType string, body 
 	r.RemoteAddr = "127.0.0.1:1"
 	r.Header.Set("Content-Type", contentType)
 	tb.Middleware(app).ServeHTTP(w, r)
-	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
-	if !ok {
-		t.Fatalf("no record of the POST (status %d)", w.Code)
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil {
+		t.Fatalf("no record of the POST (status %d): %v", w.Code, err)
 	}
 	return rec
 }
@@ -139,21 +139,23 @@ func TestAJSONBodyIsShownIndentedWithSecretsRedacted(t *testing.T) {
 
 	t.Run("the JSON API has it too", func(t *testing.T) {
 		w := httptest.NewRecorder()
-		r := httptest.NewRequest("GET", "/__debug__/api/requests/"+rec.ID, nil)
+		r := httptest.NewRequest("GET", "/__debug__/api/v1/requests/"+rec.ID, nil)
 		r.RemoteAddr = "127.0.0.1:1"
 		tb.Middleware(http.NotFoundHandler()).ServeHTTP(w, r)
 		var got struct {
-			Body struct {
-				ContentType string `json:"content_type"`
-				Read        int64  `json:"read"`
-				Text        string `json:"text"`
-			} `json:"body"`
+			Request struct {
+				Body struct {
+					ContentType string `json:"content_type"`
+					Read        int64  `json:"read"`
+					Text        string `json:"text"`
+				} `json:"body"`
+			} `json:"request"`
 		}
 		if err := json.Unmarshal(w.Body.Bytes(), &got); err != nil {
 			t.Fatalf("%v: %s", err, w.Body)
 		}
-		if got.Body.Text != want || got.Body.Read != int64(len(doc)) || got.Body.ContentType != "application/json; charset=utf-8" {
-			t.Errorf("the API's body = %+v", got.Body)
+		if b := got.Request.Body; b.Text != want || b.Read != int64(len(doc)) || b.ContentType != "application/json; charset=utf-8" {
+			t.Errorf("the API's request.body = %+v", b)
 		}
 	})
 }
@@ -267,8 +269,8 @@ func TestARequestNotObservedGetsTheSameBody(t *testing.T) {
 	if got != orig {
 		t.Errorf("a request not observed got r.Body %T, not its own %T", got, orig)
 	}
-	if len(tb.Store().List()) != 0 {
-		t.Error("a request not observed was recorded")
+	if list, err := tb.History(context.Background()); err != nil || len(list) != 0 {
+		t.Errorf("a request not observed was recorded: %d in the history (%v)", len(list), err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package redishook_test
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -25,10 +26,14 @@ func TestCommandsAreRecordedIntoTheRequest(t *testing.T) {
 		t.Fatal(err)
 	}
 	rdb := redis.NewClient(opts)
-	defer rdb.Close()
+	t.Cleanup(func() { rdb.Close() })
 	rdb.AddHook(redishook.New())
 	prefix := fmt.Sprintf("redishook-test-%d:", os.Getpid())
-	t.Cleanup(func() { rdb.Del(t.Context(), prefix+"a", prefix+"b") })
+	// Not t.Context(): it is cancelled before the cleanups run. The keys
+	// are deleted first too, in case a run (-count=2) left them.
+	del := func() { rdb.Del(context.Background(), prefix+"a", prefix+"b") }
+	del()
+	t.Cleanup(del)
 
 	var getLine int
 	tb, err := toolbar.New(toolbar.Config{})
@@ -53,9 +58,9 @@ func TestCommandsAreRecordedIntoTheRequest(t *testing.T) {
 	r.RemoteAddr = "127.0.0.1:40000"
 	h.ServeHTTP(w, r)
 
-	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
-	if !ok {
-		t.Fatal("request not recorded")
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil {
+		t.Fatalf("request not recorded: %v", err)
 	}
 	want := []struct {
 		op        string
@@ -74,14 +79,20 @@ func TestCommandsAreRecordedIntoTheRequest(t *testing.T) {
 	}
 	for i, w := range want {
 		e := rec.Cache[i]
-		if e.Op != w.op || e.Read != w.read || e.Hit != w.hit || (e.Err != nil) != w.err || e.Duration <= 0 || e.Backend != "redis" {
+		if e.Op != w.op || e.Read != w.read || e.Hit != w.hit || (e.Err != "") != w.err || e.Duration <= 0 || e.Backend != "redis" {
 			t.Errorf("command %d = %+v, want %+v", i, e, w)
 		}
+		if e.Start < 0 || e.Start+e.Duration > rec.Duration || i > 0 && e.Start < rec.Cache[i-1].Start {
+			t.Errorf("command %d ran from %v for %v, in a request of %v: want it within the request, after the one before", i, e.Start, e.Duration, rec.Duration)
+		}
+	}
+	if st := rec.Stats; st.CacheCalls != 6 || st.CacheReads != 3 || st.CacheHits != 1 || st.CacheErrors != 1 {
+		t.Errorf("stats: %d calls, %d reads, %d hits, %d errors; want 6, 3, 1, 1", st.CacheCalls, st.CacheReads, st.CacheHits, st.CacheErrors)
 	}
 	if rec.Cache[0].Key != prefix+"a" || rec.Cache[3].Key != prefix+"a "+prefix+"b" {
 		t.Errorf("keys = %q, %q", rec.Cache[0].Key, rec.Cache[3].Key)
 	}
-	if f := rec.Cache[0].Caller(); filepath.Base(f.File) != "redishook_test.go" || f.Line != getLine+1 {
+	if f := rec.Caller(rec.Cache[0].Stack); filepath.Base(f.File) != "redishook_test.go" || f.Line != getLine+1 {
 		t.Errorf("caller = %s:%d, want redishook_test.go:%d", f.File, f.Line, getLine+1)
 	}
 }

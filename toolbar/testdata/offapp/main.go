@@ -5,6 +5,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -26,12 +27,16 @@ func main() {
 		toolbar.SetRoute(ctx, "/")
 		toolbar.RecordCache(ctx, toolbar.CacheEvent{Op: "get", Key: "home", Duration: time.Millisecond})
 		end := toolbar.StartSpan(ctx, "render")
-		fmt.Fprintf(w, "<html><body>observed: %v, %d kept</body></html>", toolbar.Observed(ctx), len(tb.Store().List()))
+		list, _ := tb.History(ctx)
+		_, err := tb.Record(ctx, r.URL.Query().Get("id"))
+		fmt.Fprintf(w, "<html><body>observed: %v, %d kept, not found: %v</body></html>", toolbar.Observed(ctx), len(list), errors.Is(err, toolbar.ErrNotFound))
 		end(nil)
 	})
 	h := tb.Middleware(mux)
 	if len(os.Args) > 1 {
 		_ = client
-		log.Fatal(http.ListenAndServe(os.Args[1], h))
+		err := http.ListenAndServe(os.Args[1], h)
+		tb.Close()
+		log.Fatal(err)
 	}
 }

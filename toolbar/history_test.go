@@ -1,0 +1,106 @@
+package toolbar
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+)
+
+// fakeStore is a Store that keeps the JSON of what it is given, as a
+// store that keeps records elsewhere does.
+type fakeStore struct {
+	mu   sync.Mutex
+	ids  []string // oldest first
+	byID map[string][]byte
+}
+
+func newFakeStore() *fakeStore { return &fakeStore{byID: map[string][]byte{}} }
+
+func (s *fakeStore) Add(_ context.Context, rec *panels.Record) error {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.ids = append(s.ids, rec.ID)
+	s.byID[rec.ID] = b
+	return nil
+}
+
+func (s *fakeStore) Get(_ context.Context, id string) (*panels.Record, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	b, ok := s.byID[id]
+	if !ok {
+		return nil, fmt.Errorf("fake store: %s: %w", id, ErrNotFound)
+	}
+	var rec panels.Record
+	return &rec, json.Unmarshal(b, &rec)
+}
+
+func (s *fakeStore) List(ctx context.Context, limit int) ([]panels.Summary, error) {
+	s.mu.Lock()
+	ids := slices.Clone(s.ids)
+	s.mu.Unlock()
+	var out []panels.Summary
+	for i := len(ids) - 1; i >= 0 && len(out) < limit; i-- {
+		rec, err := s.Get(ctx, ids[i])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rec.Summary())
+	}
+	return out, nil
+}
+
+func TestAConfiguredStoreKeepsWhatMemoryNoLongerHolds(t *testing.T) {
+	st := newFakeStore()
+	tb, err := New(Config{HistorySize: 2, Store: st, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for i := range 3 {
+		w := observe(t, tb, func(w http.ResponseWriter, r *http.Request) {
+			RecordCache(r.Context(), CacheEvent{Op: "get", Key: fmt.Sprint("k", i)})
+		}, httptest.NewRequest("GET", fmt.Sprint("/page/", i), nil))
+		ids = append(ids, w.Header().Get("X-Debug-Token"))
+	}
+	if err := tb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st.mu.Lock()
+	n := len(st.ids)
+	st.mu.Unlock()
+	if n != 3 {
+		t.Fatalf("after Close the store holds %d records, want 3", n)
+	}
+
+	// Memory keeps the newest 2: the first comes from the store.
+	rec, err := tb.Record(context.Background(), ids[0])
+	if err != nil || rec.ID != ids[0] || rec.Request.Path != "/page/0" || len(rec.Cache) != 1 || rec.Cache[0].Key != "k0" {
+		t.Fatalf("Record(%s) = %+v, %v; want the first request, from the store", ids[0], rec, err)
+	}
+	if body := fetch(t, tb, "/__debug__/requests/"+ids[0]+"/panels/cache"); !strings.Contains(body, "k0") {
+		t.Errorf("the Cache panel of the stored record does not show its key:\n%s", body)
+	}
+	if _, err := tb.Record(context.Background(), "no-such-id"); !errors.Is(err, ErrNotFound) {
+		t.Errorf("Record of an unknown id: %v, want ErrNotFound", err)
+	}
+	list, err := tb.History(context.Background())
+	if err != nil || len(list) != 2 || list[0].ID != ids[2] || list[1].ID != ids[1] {
+		t.Errorf("History = %+v (%v); want the newest 2, newest first", list, err)
+	}
+}
