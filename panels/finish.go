@@ -56,10 +56,9 @@ func (r *Record) Finish(t Thresholds) {
 	}
 }
 
-// trim returns s without much spare capacity (a copy when it has more
-// than an eighth).
+// trim returns s without spare capacity (a copy when it has some).
 func trim[T any](s []T) []T {
-	if cap(s)-len(s) <= len(s)/8 {
+	if cap(s) == len(s) {
 		return s
 	}
 	if len(s) == 0 {
@@ -68,7 +67,7 @@ func trim[T any](s []T) []T {
 	return append(make([]T, 0, len(s)), s...)
 }
 
-// group fills Shapes, Duplicates and each statement's Shape and Dup, with
+// group fills Shapes and Duplicates, and each statement's Shape, with
 // one fingerprint per distinct SQL text. A request runs few distinct
 // statements, so they are found by a linear search while there are few,
 // and the groups' index lists share one allocation.
@@ -87,7 +86,7 @@ func (r *Record) group() {
 	exact.keys, exact.vals = make([]exactKey, 0, min(len(r.Queries), finderLinear)), make([]int32, 0, min(len(r.Queries), finderLinear))
 	for i := range r.Queries {
 		q := &r.Queries[i]
-		q.Shape, q.Dup, dups[i] = -1, -1, -1
+		q.Shape, dups[i] = -1, -1
 		if !q.IsStatement() {
 			continue
 		}
@@ -130,6 +129,7 @@ func (r *Record) group() {
 	for s := range r.Shapes {
 		r.Shapes[s].Queries = carve(int(counts[s]))
 	}
+	group := dups // reused: the duplicate group of each first statement
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		if q.Shape < 0 {
@@ -137,13 +137,12 @@ func (r *Record) group() {
 		}
 		sh := &r.Shapes[q.Shape]
 		sh.Queries = append(sh.Queries, int32(i))
-		if copies != nil && copies[i] > 0 { // the first of a group
-			q.Dup = int32(len(r.Duplicates))
-			r.Duplicates = append(r.Duplicates, append(carve(int(copies[i])+1), int32(i)))
-		}
 		if f := dups[i]; f >= 0 {
-			q.Dup = r.Queries[f].Dup
-			r.Duplicates[q.Dup] = append(r.Duplicates[q.Dup], int32(i))
+			g := group[f]
+			r.Duplicates[g] = append(r.Duplicates[g], int32(i))
+		} else if copies != nil && copies[i] > 0 { // the first of a group
+			group[i] = int32(len(r.Duplicates))
+			r.Duplicates = append(r.Duplicates, append(carve(int(copies[i])+1), int32(i)))
 		}
 	}
 }
@@ -216,14 +215,14 @@ func (r *Record) count() {
 		if q.Err != "" {
 			st.Errors++
 		}
-		if q.Dup >= 0 {
-			st.Duplicates++
-		}
 		if len(r.Shapes[q.Shape].Queries) > 1 {
 			st.Similar++
 		}
 	}
 	st.Transactions, st.Connections = len(txs), len(conns)
+	for _, d := range r.Duplicates {
+		st.Duplicates += len(d)
+	}
 	for i := range r.Cache {
 		e := &r.Cache[i]
 		st.CacheCalls++
@@ -264,6 +263,13 @@ func (r *Record) analyze(t Thresholds) []Alert {
 		}
 	}
 	if !r.Outside { // unrelated jobs share shapes: no N+1 or duplicates across them
+		dupsOf := make(map[int32][]int) // shape -> its statements that repeat another's SQL and arguments
+		for _, d := range r.Duplicates {
+			s := r.Queries[d[0]].Shape
+			for _, i := range d {
+				dupsOf[s] = append(dupsOf[s], int(i))
+			}
+		}
 		for s := range r.Shapes {
 			sh := &r.Shapes[s]
 			if len(sh.Queries) >= t.Similar && sh.Distinct > 1 {
@@ -272,13 +278,8 @@ func (r *Record) analyze(t Thresholds) []Alert {
 				continue // its repeats are part of the same problem
 			}
 			// One alert per shape for its exact repeats, not one per repeat.
-			var dup []int
-			for _, i := range sh.Queries {
-				if r.Queries[i].Dup >= 0 {
-					dup = append(dup, int(i))
-				}
-			}
-			if len(dup) > 0 {
+			if dup := dupsOf[int32(s)]; len(dup) > 0 {
+				slices.Sort(dup)
 				alerts = append(alerts, Alert{Kind: AlertDuplicate, Severity: Warning, Queries: dup,
 					Message: fmt.Sprintf("%d duplicate queries at %s: %s", len(dup), r.where(r.Queries[dup[0]].Stack), sh.Fingerprint)})
 			}

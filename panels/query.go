@@ -14,9 +14,10 @@ import (
 )
 
 // Query is one database operation of a request, as the record keeps it:
-// compact, and holding nothing of the app's (its error is text, its
-// arguments are encoded values), so that a history of thousands costs the
-// garbage collector little and round-trips through JSON.
+// compact (96 bytes, and its arguments' encoding), and holding nothing of
+// the app's (its error is text, its arguments are encoded values), so that
+// a history of thousands costs the garbage collector little and
+// round-trips through JSON.
 type Query struct {
 	Kind sqltrace.Kind
 	// SQLTruncated reports that SQL holds only the statement's first
@@ -32,11 +33,9 @@ type Query struct {
 	// outside a transaction; Conn the connection's, from 1.
 	Tx, Conn int32
 	// Shape indexes Record.Shapes (-1 for begin, commit, rollback,
-	// prepare and acquire); Dup indexes Record.Duplicates (-1 when no
-	// other query has the same SQL and arguments); Stack indexes
-	// Record.Stacks (-1 when the caller was not captured). Set by
-	// Record.Finish, but Stack.
-	Shape, Dup, Stack int32
+	// prepare and acquire), set by Record.Finish; Stack indexes
+	// Record.Stacks (-1 when the caller was not captured).
+	Shape, Stack int32
 
 	SQL string
 	// Err is the error's text, redacted; empty when the operation
@@ -54,13 +53,13 @@ type Query struct {
 
 // NewQuery returns the query an event records, its Start relative to
 // start. Its Tx, Conn and Stack are the caller's to set (they are numbered
-// per record); Finish sets Shape and Dup.
+// per record); Finish sets Shape.
 func NewQuery(e *sqltrace.Event, start time.Time) Query {
 	q := Query{
 		Kind: e.Kind, SQL: e.SQL, SQLTruncated: e.SQLTruncated, ArgsTruncated: e.ArgsTruncated,
 		NoContext: e.NoContext, Unclosed: e.Unclosed,
 		Start: e.Start.Sub(start), Duration: e.Duration, Rows: e.Rows,
-		Shape: -1, Dup: -1, Stack: -1,
+		Shape: -1, Stack: -1,
 	}
 	if e.Err != nil {
 		q.Err = e.Err.Error()

@@ -92,7 +92,6 @@ type queryFields struct {
 	Tx            int32         `json:"tx"`
 	Conn          int32         `json:"conn"`
 	Shape         int32         `json:"shape"`
-	Dup           int32         `json:"duplicate"`
 	Stack         int32         `json:"stack"`
 	NoContext     bool          `json:"no_context,omitempty"`
 	Unclosed      bool          `json:"unclosed,omitempty"`
@@ -107,20 +106,20 @@ func (q Query) MarshalJSON() ([]byte, error) {
 	return json.Marshal(queryFields{
 		Kind: q.Kind, SQL: q.SQL, SQLTruncated: q.SQLTruncated, Args: args, ArgsTruncated: q.ArgsTruncated,
 		Start: q.Start, Duration: q.Duration, Rows: q.Rows, Err: q.Err,
-		Tx: q.Tx, Conn: q.Conn, Shape: q.Shape, Dup: q.Dup, Stack: q.Stack, NoContext: q.NoContext, Unclosed: q.Unclosed,
+		Tx: q.Tx, Conn: q.Conn, Shape: q.Shape, Stack: q.Stack, NoContext: q.NoContext, Unclosed: q.Unclosed,
 	})
 }
 
 // UnmarshalJSON decodes what MarshalJSON encoded.
 func (q *Query) UnmarshalJSON(b []byte) error {
-	f := queryFields{Shape: -1, Dup: -1, Stack: -1}
+	f := queryFields{Shape: -1, Stack: -1}
 	if err := json.Unmarshal(b, &f); err != nil {
 		return err
 	}
 	*q = Query{
 		Kind: f.Kind, SQL: f.SQL, SQLTruncated: f.SQLTruncated, ArgsTruncated: f.ArgsTruncated,
 		Start: f.Start, Duration: f.Duration, Rows: f.Rows, Err: f.Err,
-		Tx: f.Tx, Conn: f.Conn, Shape: f.Shape, Dup: f.Dup, Stack: f.Stack, NoContext: f.NoContext, Unclosed: f.Unclosed,
+		Tx: f.Tx, Conn: f.Conn, Shape: f.Shape, Stack: f.Stack, NoContext: f.NoContext, Unclosed: f.Unclosed,
 	}
 	q.SetArgs(f.Args)
 	return nil

@@ -134,6 +134,12 @@ func newSQLView(r *Record) *sqlView {
 			n++
 		}
 	}
+	dupOf := make([]int32, len(r.Queries)) // each query's duplicate group, from 1
+	for g, d := range r.Duplicates {
+		for _, i := range d {
+			dupOf[i] = int32(g + 1)
+		}
+	}
 	v.Rows = make([]queryRow, len(r.Queries))
 	for i := range r.Queries {
 		q := &r.Queries[i]
@@ -146,8 +152,8 @@ func newSQLView(r *Record) *sqlView {
 		if q.Shape >= 0 && similar[q.Shape] >= 0 {
 			row.Similar, row.SimilarN = similar[q.Shape], len(r.Shapes[q.Shape].Queries)
 		}
-		if q.Dup >= 0 {
-			row.Duplicate, row.DuplicateN = int(q.Dup), len(r.Duplicates[q.Dup])
+		if g := dupOf[i]; g > 0 {
+			row.Duplicate, row.DuplicateN = int(g-1), len(r.Duplicates[g-1])
 		}
 		row.Control = !q.IsStatement() && q.Kind != sqltrace.KindPrepare
 		row.NPlusOne, row.Slow = flags[i]&flagNPlusOne != 0, flags[i]&flagSlow != 0
