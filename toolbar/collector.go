@@ -18,7 +18,8 @@ type collector struct {
 	b        builder
 	done     bool
 	maxQ     int
-	maxSpans int // cache calls and spans, each
+	maxCache int
+	maxSpans int
 	maxBytes int // what the kept operations may hold (Config.MaxRecordBytes)
 	bytes    int
 	redact   *redactor
@@ -37,7 +38,7 @@ type collector struct {
 }
 
 func newCollector(rec *panels.Record, cfg *Config, redact *redactor) *collector {
-	return &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact}
+	return &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxCache: cfg.MaxCacheCalls, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact}
 }
 
 type collectorKey struct{}
@@ -162,7 +163,7 @@ func (c *collector) recordCache(e CacheEvent, callers sqltrace.Callers) {
 	switch {
 	case c.done:
 		c.rec.AddLate()
-	case !c.fits(len(c.rec.Cache), c.maxSpans, cacheEventBytes+len(key)+len(e.Op)+len(e.Backend)+len(errText)):
+	case !c.fits(len(c.rec.Cache), c.maxCache, cacheEventBytes+len(key)+len(e.Op)+len(e.Backend)+len(errText)):
 		c.rec.CacheDropped++
 	default:
 		c.rec.Cache = append(c.rec.Cache, panels.CacheEvent{

@@ -144,28 +144,3 @@ func multipartFields(body []byte, boundary string) (url.Values, []panels.FormFil
 		form.Add(p.FormName(), string(v))
 	}
 }
-
-// apiBody is the request body in the JSON API.
-type apiBody struct {
-	ContentType string    `json:"content_type,omitempty"`
-	Read        int64     `json:"read"`
-	Truncated   bool      `json:"truncated,omitempty"`
-	Text        string    `json:"text,omitempty"`
-	Note        string    `json:"note,omitempty"`
-	Files       []apiFile `json:"files,omitempty"`
-}
-
-type apiFile struct {
-	Field       string `json:"field"`
-	Filename    string `json:"filename"`
-	ContentType string `json:"content_type,omitempty"`
-	Size        int64  `json:"size"`
-}
-
-func bodyOf(b *panels.RequestBody) apiBody {
-	out := apiBody{ContentType: b.ContentType, Read: b.Read, Truncated: b.Truncated, Text: b.Text, Note: b.Note}
-	for _, f := range b.Files {
-		out.Files = append(out.Files, apiFile(f))
-	}
-	return out
-}

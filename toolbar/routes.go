@@ -70,12 +70,7 @@ func serveAsset(w http.ResponseWriter, r *http.Request) {
 // record finds the record the URL names, or answers 404.
 func (tb *Toolbar) record(w http.ResponseWriter, r *http.Request) (*panels.Record, bool) {
 	id := chi.URLParam(r, "id")
-	if id == OutsideID {
-		if rec, ok := tb.outside.record(tb.cfg.Thresholds); ok {
-			return rec, true
-		}
-	}
-	rec, err := tb.history.get(r.Context(), id)
+	rec, err := tb.Record(r.Context(), id)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		writeJSON(w, http.StatusNotFound, apiError{Error: ErrNotFound.Error()})

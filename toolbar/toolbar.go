@@ -185,9 +185,17 @@ func (tb *Toolbar) observed(r *http.Request) bool {
 // Record returns a kept record by its id (the X-Debug-Token header of the
 // response it recorded), from memory or the configured store; the error
 // wraps ErrNotFound when it is not kept.
+//
+// The id OutsideID gives the entry for work outside any request, as it
+// stands.
 func (tb *Toolbar) Record(ctx context.Context, id string) (*panels.Record, error) {
 	if !enabled {
 		return nil, ErrNotFound
+	}
+	if id == OutsideID {
+		if rec, ok := tb.outside.record(tb.cfg.Thresholds); ok {
+			return rec, nil
+		}
 	}
 	return tb.history.get(ctx, id)
 }
