@@ -254,26 +254,26 @@ func (r *Record) analyze(t Thresholds) []Alert {
 			continue
 		}
 		if q.Err != "" {
-			alerts = append(alerts, Alert{Kind: AlertQueryErrors, Severity: Danger, Queries: []int{i},
+			alerts = append(alerts, Alert{Kind: AlertQueryErrors, Severity: Danger, Queries: []int32{int32(i)},
 				Message: fmt.Sprintf("Query failed at %s: %s", r.where(q.Stack), q.Err)})
 		}
 		if q.Duration >= t.SlowQuery {
-			alerts = append(alerts, Alert{Kind: AlertSlowQuery, Severity: Warning, Queries: []int{i},
+			alerts = append(alerts, Alert{Kind: AlertSlowQuery, Severity: Warning, Queries: []int32{int32(i)},
 				Message: fmt.Sprintf("Slow query (%s) at %s", q.Duration.Round(time.Millisecond), r.where(q.Stack))})
 		}
 	}
 	if !r.Outside { // unrelated jobs share shapes: no N+1 or duplicates across them
-		dupsOf := make(map[int32][]int) // shape -> its statements that repeat another's SQL and arguments
+		dupsOf := make(map[int32][]int32) // shape -> its statements that repeat another's SQL and arguments
 		for _, d := range r.Duplicates {
 			s := r.Queries[d[0]].Shape
 			for _, i := range d {
-				dupsOf[s] = append(dupsOf[s], int(i))
+				dupsOf[s] = append(dupsOf[s], i)
 			}
 		}
 		for s := range r.Shapes {
 			sh := &r.Shapes[s]
 			if len(sh.Queries) >= t.Similar && sh.Distinct > 1 {
-				alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: ints(sh.Queries),
+				alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: sh.Queries, // shared: both are read only
 					Message: fmt.Sprintf("N+1: %d similar queries at %s: %s", len(sh.Queries), r.where(r.Queries[sh.Queries[0]].Stack), sh.Fingerprint)})
 				continue // its repeats are part of the same problem
 			}
@@ -296,25 +296,17 @@ func (r *Record) analyze(t Thresholds) []Alert {
 	return append(alerts, r.contextAlerts()...)
 }
 
-func ints(s []int32) []int {
-	out := make([]int, len(s))
-	for i, v := range s {
-		out[i] = int(v)
-	}
-	return out
-}
-
 // contextAlerts are about where the toolbar found a request's queries:
 // without its context, never closed, or on goroutines it did not start.
 func (r *Record) contextAlerts() []Alert {
 	var alerts []Alert
-	var noCtx, unclosed []int
+	var noCtx, unclosed []int32
 	for i := range r.Queries {
 		if r.Queries[i].Unclosed {
-			unclosed = append(unclosed, i)
+			unclosed = append(unclosed, int32(i))
 		}
 		if r.Queries[i].NoContext && !r.Outside {
-			noCtx = append(noCtx, i)
+			noCtx = append(noCtx, int32(i))
 		}
 	}
 	if r.Outside {
@@ -326,13 +318,13 @@ func (r *Record) contextAlerts() []Alert {
 			Message: fmt.Sprintf("%s ran without the request's context (%s); the toolbar tied them to this request by the goroutine that ran them. Pass r.Context() (db.QueryContext(ctx, ...)) so cancellation and timeouts reach them and any goroutine's queries are recorded.", plural(len(noCtx), "query", "queries"), r.callers(r.Queries, noCtx))})
 	}
 	for _, i := range unclosed {
-		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int{i},
+		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int32{i},
 			Message: fmt.Sprintf("Rows never closed: the query at %s still held its rows (and its connection) when the request ended. Close them (defer rows.Close() right after the error check).", r.where(r.Queries[i].Stack))})
 	}
 	if r.UnattributedCount > 0 {
-		idx := make([]int, len(r.Unattributed))
+		idx := make([]int32, len(r.Unattributed))
 		for i := range idx {
-			idx[i] = i
+			idx[i] = int32(i)
 		}
 		alerts = append(alerts, Alert{Kind: AlertUnattributed, Severity: Warning,
 			Message: fmt.Sprintf("%s ran while this request ran, without its context, on goroutines it did not start (%s); the toolbar cannot tell whose they are, so they are in the entry for work outside any request. If this request caused them (a worker pool doing its work), pass it r.Context() with the job.", plural(r.UnattributedCount, "query", "queries"), r.callers(r.Unattributed, idx))})
@@ -342,7 +334,7 @@ func (r *Record) contextAlerts() []Alert {
 
 // callers lists the distinct callers of some queries as file:line, most
 // frequent first, at most five.
-func (r *Record) callers(qs []Query, idx []int) string {
+func (r *Record) callers(qs []Query, idx []int32) string {
 	count := map[string]int{}
 	var order []string
 	for _, i := range idx {

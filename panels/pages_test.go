@@ -223,7 +223,7 @@ func TestAlertsList(t *testing.T) {
 				if !hasClass(a, "dt-level-"+want.Severity.String()) || text(one(t, a, "alert-message")) != want.Message {
 					t.Errorf("alert %d = %q class %q", i, squash(a), attr(a, "class"))
 				}
-				if len(want.Queries) > 0 && attr(byTag(a, "a")[0], "href") != "#debugtoolbar-query-"+itoa(want.Queries[0]+1) {
+				if len(want.Queries) > 0 && attr(byTag(a, "a")[0], "href") != "#debugtoolbar-query-"+itoa(int(want.Queries[0])+1) {
 					t.Errorf("alert %d links to %q", i, attr(byTag(a, "a")[0], "href"))
 				}
 			}

@@ -171,7 +171,7 @@ func hostile() *panels.Record {
 		Panic: xss,
 	}
 	r.Finish(panels.Thresholds{})
-	r.Alerts = []panels.Alert{{Kind: xss, Message: xss, Severity: panels.Danger, Queries: []int{0}}}
+	r.Alerts = []panels.Alert{{Kind: xss, Message: xss, Severity: panels.Danger, Queries: []int32{0}}}
 	return r
 }
 

@@ -265,7 +265,7 @@ type Span struct {
 type Alert struct {
 	Kind     AlertKind `json:"kind"`
 	Message  string    `json:"message"`
-	Queries  []int     `json:"queries"` // indexes into Record.Queries the alert is about
+	Queries  []int32   `json:"queries"` // indexes into Record.Queries the alert is about
 	Severity Severity  `json:"severity"`
 }
 

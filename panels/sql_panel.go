@@ -101,7 +101,7 @@ func newSQLView(r *Record) *sqlView {
 		flagNPlusOne = 1 << iota
 		flagSlow
 	)
-	flags := make(map[int]uint8)
+	flags := make([]uint8, len(r.Queries))
 	for _, a := range r.Alerts {
 		if !isSQLAlert(a.Kind) {
 			continue
