@@ -141,6 +141,10 @@ func (s *Store) trim(added, id string, size int64) error {
 		name string
 		size int64
 	}
+	if s.sizes == nil {
+		s.sizes = make(map[string]int64)
+	}
+	s.sizes[added] = size
 	files := make([]file, 0, len(names))
 	sizes := make(map[string]int64, len(names))
 	var total int64
@@ -153,19 +157,17 @@ func (s *Store) trim(added, id string, size int64) error {
 				s.removeStale(name)
 			}
 			continue
-		case name == added:
-		case rid == id:
+		case rid == id && name != added:
 			errs = append(errs, s.remove(name))
 			continue
-		default:
-			var seen bool
-			if size, seen = s.sizes[name]; !seen {
-				fi, err := os.Lstat(filepath.Join(s.dir, name))
-				if err != nil {
-					continue // trimmed by another process meanwhile
-				}
-				size = fi.Size()
+		}
+		size, seen := s.sizes[name]
+		if !seen {
+			fi, err := os.Lstat(filepath.Join(s.dir, name))
+			if err != nil {
+				continue // trimmed by another process meanwhile
 			}
+			size = fi.Size()
 		}
 		sizes[name] = size
 		files = append(files, file{name, size})

@@ -200,6 +200,38 @@ func TestTrimByBytes(t *testing.T) {
 		t.Errorf("List = %v, want %v: three records fit in 3.5 times one's size", got, want)
 	}
 
+	t.Run("records of different sizes each count at their own", func(t *testing.T) {
+		dir := t.TempDir()
+		sizeOf := func(n int) int64 {
+			pd := t.TempDir()
+			p := newStore(t, pd, 10, 1<<30)
+			if err := p.Add(t.Context(), storetest.Record(storetest.ID(0), t1, n)); err != nil {
+				t.Fatal(err)
+			}
+			sums, _ := p.List(t.Context(), 1)
+			fi, err := os.Stat(filepath.Join(pd, nameOf(sums[0].Start, sums[0].ID)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			return fi.Size()
+		}
+		small, big := sizeOf(0), sizeOf(1000)
+		s := newStore(t, dir, 100, big+2*small+small/2)
+		for i := 1; i <= 3; i++ {
+			if err := s.Add(t.Context(), storetest.Record(storetest.ID(i), t1.Add(time.Duration(i)*time.Second), 0)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		// The big one starts last: it is the newest, and the oldest small
+		// one must go to make room.
+		if err := s.Add(t.Context(), storetest.Record(storetest.ID(4), t1.Add(4*time.Second), 1000)); err != nil {
+			t.Fatal(err)
+		}
+		want := []string{nameOf(t1.Add(2*time.Second), storetest.ID(2)), nameOf(t1.Add(3*time.Second), storetest.ID(3)), nameOf(t1.Add(4*time.Second), storetest.ID(4))}
+		if got := files(t, dir); !slices.Equal(got, want) {
+			t.Errorf("directory holds %v, want %v", got, want)
+		}
+	})
 	t.Run("a record larger than the bound on its own is refused, and nothing is trimmed for it", func(t *testing.T) {
 		big := storetest.Record(storetest.ID(7), t1.Add(time.Hour), 1000)
 		err := s.Add(t.Context(), big)
