@@ -26,9 +26,9 @@ type hexID uint32
 func (h hexID) String() string { return fmt.Sprintf("%#x", uint32(h)) }
 
 // Record returns a finished record with the id, starting at start, with
-// queries statements (at least 20 are worth having: the fixed part has 20
-// operations, an N+1 and a duplicate among them; more are added as further
-// distinct selects). It holds arguments of every type the encoding knows
+// max(queries, 20) database operations: a fixed 20 (an N+1, a duplicate,
+// a transaction, slow, failed, unclosed and context-less queries, a
+// prepare, an acquire), then distinct selects. It holds arguments of every type the encoding knows
 // (NULL, integers, floats with NaN and infinities, booleans, text with
 // HTML and non-ASCII characters, bytes, times in several zones, named
 // arguments, a type kept as text), stacks shared by several operations,
