@@ -1,0 +1,90 @@
+package toolbartest_test
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
+)
+
+// TestTheHistoryInADirectorySurvivesARestart records a page with a
+// toolbar keeping its history in a directory, stops it, starts another on
+// the same directory (air, templ's proxy or go run again), and opens the
+// old record there: its page, its panels and its JSON, as they were.
+func TestTheHistoryInADirectorySurvivesARestart(t *testing.T) {
+	dir := t.TempDir()
+	db, err := sqltrace.Open("sqlite", filepath.Join(t.TempDir(), "restart.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); INSERT INTO t (v) VALUES ('a'), ('b'), ('c')`); err != nil {
+		t.Fatal(err)
+	}
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		for i := range 6 {
+			var v string
+			if err := db.QueryRowContext(r.Context(), "SELECT v FROM t WHERE id = ?", i%3+1).Scan(&v); err != nil {
+				t.Error(err)
+			}
+		}
+		toolbar.RecordData(r.Context(), "note", map[string]string{"user": "ada"})
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><html><body><p>restart</p></body></html>"))
+	})
+	serve := func() (*toolbar.Toolbar, *httptest.Server) {
+		tb, err := toolbar.New(toolbar.Config{HistoryDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tb, httptest.NewServer(tb.Middleware(page))
+	}
+
+	tb1, srv1 := serve()
+	resp, err := http.Get(srv1.URL + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	id := resp.Header.Get("X-Debug-Token")
+	before := countsGet(t, srv1.URL+"/__debug__/api/v1/requests/"+id)
+	srv1.Close()
+	if err := tb1.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	_, srv2 := serve()
+	defer srv2.Close()
+	after := countsGet(t, srv2.URL+"/__debug__/api/v1/requests/"+id)
+	if !bytes.Equal(before, after) {
+		t.Errorf("the record's JSON changed across the restart:\nbefore %s\nafter  %s", before, after)
+	}
+	if !strings.Contains(string(after), `"ada"`) {
+		t.Errorf("the recorded data is lost: %s", after)
+	}
+	doc := countsHTML(t, srv2.URL+"/__debug__/requests/"+id)
+	if n := len(countsAll(doc, "data-testid", "request-page")); n != 1 {
+		t.Errorf("the request page of the old record has %d request-page elements", n)
+	}
+	sql := countsHTML(t, srv2.URL+"/__debug__/requests/"+id+"/panels/sql")
+	if rows := countsAll(sql, "data-testid", "query"); len(rows) != 6 {
+		t.Errorf("the old record's SQL panel lists %d queries, want 6", len(rows))
+	}
+	for _, c := range countsAll(sql, "data-testid", "query-caller") {
+		if got := countsText(c); !strings.HasPrefix(got, "restart_test.go:") {
+			t.Errorf("a caller after the restart reads %q, want this file's line", got)
+		}
+	}
+	var list struct {
+		Requests []struct{ ID string } `json:"requests"`
+	}
+	countsJSON(t, srv2.URL+"/__debug__/api/v1/requests", &list)
+	if len(list.Requests) != 1 || list.Requests[0].ID != id {
+		t.Errorf("the history after the restart lists %+v, want %s", list.Requests, id)
+	}
+}
