@@ -4,7 +4,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"github.com/debugtoolbar/debugtoolbar/toolbar"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -15,6 +14,8 @@ import (
 	"time"
 
 	"golang.org/x/net/html"
+
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 
 // TestEveryBottleneckIsVisiblyWorseThanItsFix opens each slow page and its
@@ -151,8 +152,8 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 			bad:  "/duplicate-queries/bad", fix: "/duplicate-queries/fix", sameData: true,
 			check: func(t *testing.T, c *client, bad, fix *visit) {
 				wantQueries(t, fix, 3)
-				if bad.rec.QueryCount <= fix.rec.QueryCount {
-					t.Errorf("bad ran %d queries, fix %d; want bad to run more", bad.rec.QueryCount, fix.rec.QueryCount)
+				if bad.rec.Stats.QueryCount <= fix.rec.Stats.QueryCount {
+					t.Errorf("bad ran %d queries, fix %d; want bad to run more", bad.rec.Stats.QueryCount, fix.rec.Stats.QueryCount)
 				}
 				wantAlert(t, bad, "duplicate_queries")
 				wantNoAlerts(t, fix)
@@ -194,9 +195,9 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				}
 				// Sleeps in a row cannot take less than their sum: a lower
 				// bound, not a timing race.
-				serial := float64(pricedPosts * fakeLatency / time.Millisecond)
+				serial := pricedPosts * fakeLatency
 				if w := extent(bs); w < serial {
-					t.Errorf("bad waited %.1f ms on the service, want at least %.0f ms (the calls in a row)", w, serial)
+					t.Errorf("bad waited %v on the service, want at least %v (the calls in a row)", w, serial)
 				}
 			},
 		},
@@ -247,7 +248,7 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				tc.beforeFix(t, c)
 			}
 			fix := c.visit(t, tc.fix)
-			t.Logf("queries: bad %d, fix %d; alerts: bad %v, fix %v", bad.rec.QueryCount, fix.rec.QueryCount, bad.rec.alertKinds(), fix.rec.alertKinds())
+			t.Logf("queries: bad %d, fix %d; alerts: bad %v, fix %v", bad.rec.Stats.QueryCount, fix.rec.Stats.QueryCount, bad.rec.alertKinds(), fix.rec.alertKinds())
 			if tc.sameData {
 				if b, f := bad.texts("row"), fix.texts("row"); !slices.Equal(b, f) || len(b) == 0 {
 					t.Errorf("the two sides show different data:\nbad %q\nfix %q", b, f)
@@ -379,7 +380,7 @@ func (c *client) visit(t *testing.T, path string) *visit {
 
 func (c *client) record(t *testing.T, id string) record {
 	t.Helper()
-	resp, err := c.http.Get(c.base + "/__debug__/api/requests/" + id)
+	resp, err := c.http.Get(c.base + "/__debug__/api/v1/requests/" + id)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,6 +392,9 @@ func (c *client) record(t *testing.T, id string) record {
 	var rec record
 	if err := json.NewDecoder(resp.Body).Decode(&rec); err != nil {
 		t.Fatal(err)
+	}
+	if rec.Version != 1 {
+		t.Fatalf("record %s: version %d, want 1", id, rec.Version)
 	}
 	return rec
 }
@@ -425,27 +429,36 @@ func count(t *testing.T, db *sql.DB, table string) int {
 
 // --- the toolbar's JSON ---
 
+// record is the part of a record (GET api/v1/requests/{id}) these tests
+// read; times are from the request's start, in nanoseconds.
 type record struct {
-	Path       string       `json:"path"`
-	Status     int          `json:"status"`
-	DurationMS float64      `json:"duration_ms"`
-	QueryCount int          `json:"query_count"`
-	SQLMS      float64      `json:"sql_ms"`
-	Queries    []query      `json:"queries"`
-	Cache      []cacheEvent `json:"cache"`
-	Spans      []span       `json:"spans"`
-	Alerts     []struct {
+	Version int `json:"version"`
+	Request struct {
+		Path string `json:"path"`
+	} `json:"request"`
+	Response struct {
+		Status int `json:"status"`
+	} `json:"response"`
+	Duration time.Duration `json:"duration_ns"`
+	Queries  []query       `json:"queries"`
+	Cache    []cacheEvent  `json:"cache"`
+	Spans    []span        `json:"spans"`
+	Stats    struct {
+		QueryCount int           `json:"query_count"`
+		SQLTime    time.Duration `json:"sql_ns"`
+	} `json:"stats"`
+	Alerts []struct {
 		Kind    string `json:"kind"`
 		Message string `json:"message"`
 	} `json:"alerts"`
 }
 
 type query struct {
-	Kind       string  `json:"kind"`
-	SQL        string  `json:"sql"`
-	Rows       int64   `json:"rows"`
-	StartMS    float64 `json:"start_ms"`
-	DurationMS float64 `json:"duration_ms"`
+	Kind     string        `json:"kind"`
+	SQL      string        `json:"sql"`
+	Rows     int64         `json:"rows"`
+	Start    time.Duration `json:"start_ns"`
+	Duration time.Duration `json:"duration_ns"`
 }
 
 type cacheEvent struct {
@@ -455,9 +468,9 @@ type cacheEvent struct {
 }
 
 type span struct {
-	Name       string  `json:"name"`
-	StartMS    float64 `json:"start_ms"`
-	DurationMS float64 `json:"duration_ms"`
+	Name     string        `json:"name"`
+	Start    time.Duration `json:"start_ns"`
+	Duration time.Duration `json:"duration_ns"`
 }
 
 func (r record) String() string {
@@ -524,7 +537,7 @@ func (r record) queriesDuring(name string) int {
 	n := 0
 	for _, s := range r.spansNamed(name) {
 		for _, q := range r.Queries {
-			if q.StartMS >= s.StartMS && q.StartMS <= s.StartMS+s.DurationMS {
+			if q.Start >= s.Start && q.Start <= s.Start+s.Duration {
 				n++
 			}
 		}
@@ -533,15 +546,15 @@ func (r record) queriesDuring(name string) int {
 }
 
 // extent is the stretch of time the spans cover, from the first start to
-// the last end, in milliseconds.
-func extent(spans []span) float64 {
+// the last end.
+func extent(spans []span) time.Duration {
 	if len(spans) == 0 {
 		return 0
 	}
-	first, last := spans[0].StartMS, spans[0].StartMS+spans[0].DurationMS
+	first, last := spans[0].Start, spans[0].Start+spans[0].Duration
 	for _, s := range spans[1:] {
-		first = min(first, s.StartMS)
-		last = max(last, s.StartMS+s.DurationMS)
+		first = min(first, s.Start)
+		last = max(last, s.Start+s.Duration)
 	}
 	return last - first
 }
@@ -550,7 +563,7 @@ func extent(spans []span) float64 {
 func overlapping(spans []span) bool {
 	for i, a := range spans {
 		for _, b := range spans[i+1:] {
-			if a.StartMS < b.StartMS+b.DurationMS && b.StartMS < a.StartMS+a.DurationMS {
+			if a.Start < b.Start+b.Duration && b.Start < a.Start+a.Duration {
 				return true
 			}
 		}
@@ -560,8 +573,8 @@ func overlapping(spans []span) bool {
 
 func wantQueries(t *testing.T, v *visit, n int) {
 	t.Helper()
-	if v.rec.QueryCount != n {
-		t.Errorf("%s ran %d queries, want %d:\n%s", v.path, v.rec.QueryCount, n, v.rec)
+	if v.rec.Stats.QueryCount != n {
+		t.Errorf("%s ran %d queries, want %d:\n%s", v.path, v.rec.Stats.QueryCount, n, v.rec)
 	}
 }
 

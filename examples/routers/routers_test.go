@@ -54,9 +54,12 @@ func get(t *testing.T, url string) response {
 
 // record is the part of the toolbar's JSON API these tests read.
 type record struct {
-	Route    string `json:"route"`
-	Status   int    `json:"status"`
+	Version int `json:"version"`
+	Request struct {
+		Route string `json:"route"`
+	} `json:"request"`
 	Response struct {
+		Status   int  `json:"status"`
 		Injected bool `json:"injected"`
 	} `json:"response"`
 }
@@ -67,13 +70,16 @@ func fetchRecord(t *testing.T, base string, res response) record {
 	if id == "" {
 		t.Fatalf("no X-Debug-Token: the request was not recorded (headers %v)", res.header)
 	}
-	api := get(t, base+"/__debug__/api/requests/"+id)
+	api := get(t, base+"/__debug__/api/v1/requests/"+id)
 	if api.status != http.StatusOK {
 		t.Fatalf("the toolbar's JSON API answered %d: %s", api.status, api.body)
 	}
 	var rec record
 	if err := json.Unmarshal([]byte(api.body), &rec); err != nil {
 		t.Fatal(err)
+	}
+	if rec.Version != 1 {
+		t.Fatalf("the record's version is %d, want 1", rec.Version)
 	}
 	return rec
 }
@@ -98,12 +104,12 @@ func TestEachRecipeInjectsTheToolbarAndRecordsTheRoute(t *testing.T) {
 				t.Fatalf("the page: %d %q", res.status, res.body)
 			}
 			rec := fetchRecord(t, srv.URL, res)
-			if rec.Route != rc.pattern || rec.Status != http.StatusOK || !rec.Response.Injected {
-				t.Errorf("record: route %q, status %d, injected %v; want route %q, 200, injected", rec.Route, rec.Status, rec.Response.Injected, rc.pattern)
+			if rec.Request.Route != rc.pattern || rec.Response.Status != http.StatusOK || !rec.Response.Injected {
+				t.Errorf("record: route %q, status %d, injected %v; want route %q, 200, injected", rec.Request.Route, rec.Response.Status, rec.Response.Injected, rc.pattern)
 			}
 
 			t.Run("the toolbar's own pages are served", func(t *testing.T) {
-				for _, path := range []string{"/__debug__/", "/__debug__/api/requests"} {
+				for _, path := range []string{"/__debug__/", "/__debug__/api/v1/requests"} {
 					if res := get(t, srv.URL+path); res.status != http.StatusOK {
 						t.Errorf("GET %s: %d %q", path, res.status, res.body)
 					}
@@ -145,8 +151,8 @@ func TestEachRecipeKeepsTheAppsStatusCodes(t *testing.T) {
 				if got.status != want.status || got.body != want.body {
 					t.Errorf("observed, GET %s: %d %q; without the toolbar: %d %q", c.path, got.status, got.body, want.status, want.body)
 				}
-				if rec := fetchRecord(t, srv.URL, got); rec.Status != want.status {
-					t.Errorf("GET %s is recorded with status %d, want %d", c.path, rec.Status, want.status)
+				if rec := fetchRecord(t, srv.URL, got); rec.Response.Status != want.status {
+					t.Errorf("GET %s is recorded with status %d, want %d", c.path, rec.Response.Status, want.status)
 				}
 			}
 		})

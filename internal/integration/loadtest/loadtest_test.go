@@ -442,17 +442,24 @@ func TestLoad(t *testing.T) {
 // records when observing, nothing when refusing.
 func checkHistory(t *testing.T, tb *toolbar.Toolbar, observed bool) {
 	t.Helper()
-	recs := tb.Store().List()
+	list, err := tb.History(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !observed {
-		if len(recs) > 0 {
-			t.Errorf("a refusing toolbar kept %d records", len(recs))
+		if len(list) > 0 {
+			t.Errorf("a refusing toolbar kept %d records", len(list))
 		}
 		return
 	}
-	if len(recs) != toolbar.DefaultHistorySize {
-		t.Errorf("the history holds %d records, want %d", len(recs), toolbar.DefaultHistorySize)
+	if len(list) != toolbar.DefaultHistorySize {
+		t.Errorf("the history holds %d records, want %d", len(list), toolbar.DefaultHistorySize)
 	}
-	for _, r := range recs {
+	for _, s := range list {
+		r, err := tb.Record(context.Background(), s.ID)
+		if err != nil {
+			t.Fatalf("the history lists %s: %v", s.ID, err)
+		}
 		queries := 0
 		for _, e := range r.Queries {
 			if e.Kind == sqltrace.KindQuery {

@@ -1,6 +1,7 @@
 package loadtest_test
 
 import (
+	"context"
 	"database/sql"
 	"fmt"
 	"io"
@@ -109,9 +110,9 @@ func worstRequest() *http.Request {
 // and measures the live heap they keep: it must stop growing once the
 // history is full, and one record must stay within what the caps allow.
 // The small caps always run, with every shape of arguments; the default
-// caps (MaxQueries and MaxCacheEvents 1000, arguments 4 KiB / 16 KiB) run
-// with -load, with the string arguments only unless -load.allshapes is set
-// (a minute more). The history is a few records: records share nothing, so
+// caps (MaxQueries, MaxCacheCalls and MaxSpans 1000, arguments 4 KiB / 16
+// KiB) run with -load, with the string arguments only unless
+// -load.allshapes is set (a minute more). The history is a few records: records share nothing, so
 // the default history of 100 keeps 100 times one record.
 func TestMemoryPerRecord(t *testing.T) {
 	for _, c := range []struct {
@@ -120,8 +121,8 @@ func TestMemoryPerRecord(t *testing.T) {
 		needsLoad      bool
 		allArgShapes   bool
 	}{
-		{"small caps: 20 queries and 20 cache events per record", 4, 20, 20, false, true},
-		{"the default caps: 1000 queries and 1000 cache events per record", 2, toolbar.DefaultMaxQueries, toolbar.DefaultMaxCacheEvents, true, *loadAllShapes},
+		{"small caps: 20 queries, 20 cache calls and 20 spans per record", 4, 20, 20, false, true},
+		{"the default caps: 1000 queries, 1000 cache calls and 1000 spans per record", 2, toolbar.DefaultMaxQueries, toolbar.DefaultMaxCacheCalls, true, *loadAllShapes},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if c.needsLoad {
@@ -132,16 +133,18 @@ func TestMemoryPerRecord(t *testing.T) {
 				shapes = argShapes
 			}
 			for _, shape := range shapes {
-				perRecord := measureRecords(t, c.history, c.q, c.ev, shape)
+				perRecord, kept := measureRecords(t, c.history, c.q, c.ev, shape)
 				// What the caps allow. The argument budget counts the
 				// bytes of strings and byte slices and 8 bytes for any
-				// other value, while a time.Time kept costs 40 (its box
-				// and its interface): arguments keep up to five times
-				// their budget. Add the statement's text, uncapped, and
-				// room for the bookkeeping (the event, its caller's
-				// program counters, the analysis): 2 KiB per query, 1 KiB
-				// per cache event or span, and twice the four sets of
-				// names and values and the URL (8 KiB).
+				// other value; a query keeps its arguments encoded (a
+				// tag, then the bytes or varints: up to 11 bytes for an
+				// int64, 19 for a time.Time), within twice their budget,
+				// and five times it is allowed, as when they were kept
+				// as interface values (a time.Time cost 40). Add the
+				// statement's text, uncapped, and room for the
+				// bookkeeping (the query, its stack, the analysis): 2 KiB
+				// per query, 1 KiB per cache call or span, and twice the
+				// four sets of names and values and the URL (8 KiB).
 				allowed := c.q*(sqltrace.DefaultMaxSQLLen+5*sqltrace.DefaultMaxArgsBytes+2<<10) + 2*c.ev*(worstKeyLen+1<<10) +
 					2*(4*keptSet+8<<10) + 64<<10
 				// And whatever the lists' caps, Config.MaxRecordBytes
@@ -149,8 +152,9 @@ func TestMemoryPerRecord(t *testing.T) {
 				// what they hold: allow it twice over, for what the
 				// estimate leaves out, plus the sets of names and values.
 				allowed = min(allowed, 2*toolbar.DefaultMaxRecordBytes+2*(4*keptSet+8<<10)+64<<10)
-				t.Logf("%s: %s per record (%d queries of %d KiB of SQL, %d cache events and spans, headers, query and form at their caps); for a history of %d: %s",
-					shape.name, mib(perRecord), c.q, sqltrace.DefaultMaxSQLLen>>10, c.ev, toolbar.DefaultHistorySize, mib(perRecord*toolbar.DefaultHistorySize))
+				t.Logf("%s: %s per record (kept %d of %d queries of %d KiB of SQL, %d and %d of %d cache calls and spans; headers, query and form at their caps), %d bytes per kept query, all included; for a history of %d: %s",
+					shape.name, mib(perRecord), kept.queries, c.q+10, sqltrace.DefaultMaxSQLLen>>10, kept.cache, kept.spans, c.ev+10,
+					perRecord/uint64(kept.queries), toolbar.DefaultHistorySize, mib(perRecord*toolbar.DefaultHistorySize))
 				if perRecord > uint64(allowed) {
 					t.Errorf("%s: a record keeps %s, more than the caps allow (%s)", shape.name, mib(perRecord), mib(uint64(allowed)))
 				}
@@ -160,14 +164,15 @@ func TestMemoryPerRecord(t *testing.T) {
 }
 
 // measureRecords fills a history of the given size three times over with
-// worst-case records and returns the live heap one record keeps. It fails
-// t if the heap grew after the history was full.
-func measureRecords(t *testing.T, history, maxQ, maxCache int, shape argShape) uint64 {
+// worst-case records and returns the live heap one record keeps and the
+// lengths of its lists. It fails t if the heap grew after the history was
+// full.
+func measureRecords(t *testing.T, history, maxQ, maxCache int, shape argShape) (perRecord uint64, kept keptCounts) {
 	t.Helper()
 	db := sqltrace.OpenDB(memdb.Connector{})
 	defer db.Close()
 	tb, err := toolbar.New(toolbar.Config{
-		HistorySize: history, MaxQueries: maxQ, MaxCacheEvents: maxCache,
+		HistorySize: history, MaxQueries: maxQ, MaxCacheCalls: maxCache, MaxSpans: maxCache,
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
 	})
 	if err != nil {
@@ -192,26 +197,36 @@ func measureRecords(t *testing.T, history, maxQ, maxCache int, shape argShape) u
 	}
 	after := heapAlloc()
 
-	recs := tb.Store().List()
-	if len(recs) != history {
-		t.Fatalf("the history holds %d records, want %d", len(recs), history)
+	list, err := tb.History(context.Background())
+	if err != nil {
+		t.Fatal(err)
 	}
-	r := recs[0]
+	if len(list) != history {
+		t.Fatalf("the history holds %d records, want %d", len(list), history)
+	}
+	r, err := tb.Record(context.Background(), list[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
 	// Every list is full, or the record's byte budget is.
-	if len(r.Queries)+r.QueriesDropped != maxQ+10 || r.QueriesDropped < 10 || len(r.Cache)+r.CacheDropped != maxCache+10 || r.CacheDropped < 10 {
-		t.Fatalf("a worst-case record has %d queries (%d dropped), %d cache events (%d dropped), %d spans; want every list full, the rest dropped",
-			len(r.Queries), r.QueriesDropped, len(r.Cache), r.CacheDropped, len(r.Spans))
+	if len(r.Queries)+r.QueriesDropped != maxQ+10 || r.QueriesDropped < 10 || len(r.Cache)+r.CacheDropped != maxCache+10 || r.CacheDropped < 10 ||
+		len(r.Spans)+r.SpansDropped != maxCache+10 || r.SpansDropped < 10 {
+		t.Fatalf("a worst-case record has %d queries (%d dropped), %d cache calls (%d dropped), %d spans (%d dropped); want every list full, the rest dropped",
+			len(r.Queries), r.QueriesDropped, len(r.Cache), r.CacheDropped, len(r.Spans), r.SpansDropped)
 	}
-	if q := r.Queries[0]; !q.SQLTruncated || len(q.SQL) > sqltrace.DefaultMaxSQLLen || !q.ArgsTruncated && len(q.Args) > 2048 {
+	if q := r.Queries[0]; !q.SQLTruncated || len(q.SQL) > sqltrace.DefaultMaxSQLLen || !q.ArgsTruncated && q.NumArgs() > 2048 {
 		t.Fatalf("a worst-case query keeps %d bytes of SQL (truncated %v) and %d arguments (truncated %v)",
-			len(q.SQL), q.SQLTruncated, len(q.Args), q.ArgsTruncated)
+			len(q.SQL), q.SQLTruncated, q.NumArgs(), q.ArgsTruncated)
 	}
-	perRecord := (full - before) / uint64(history-1)
+	perRecord = (full - before) / uint64(history-1)
 	// Once full, each new record replaces the oldest: the heap stays
 	// within one record (the ring and the record being built) of itself.
 	if after > full+perRecord+perRecord/2 {
 		t.Errorf("%s: the heap grew from %s to %s while the full history of %d was replaced twice", shape.name, mib(full), mib(after), history)
 	}
 	runtime.KeepAlive(tb)
-	return perRecord
+	return perRecord, keptCounts{len(r.Queries), len(r.Cache), len(r.Spans)}
 }
+
+// keptCounts are the lengths of a record's lists.
+type keptCounts struct{ queries, cache, spans int }

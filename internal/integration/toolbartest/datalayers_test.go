@@ -81,7 +81,7 @@ func TestEveryDataLayersQueriesLandOnTheirRequestWithTheAppsLine(t *testing.T) {
 	}
 	h := tb.Middleware(mux)
 
-	check := func(t *testing.T, path string, marks ...string) ctxRecord {
+	check := func(t *testing.T, path string, marks ...string) apiRecord {
 		t.Helper()
 		rec := serveRecord(t, h, "GET", path)
 		var got []int

@@ -1,6 +1,7 @@
 package toolbartest_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"net/http"
@@ -144,9 +145,9 @@ func TestNavigationsKeepTheToolbar(t *testing.T) {
 			t.Fatalf("records %s, %s, %s", id1, id2, id3)
 		}
 		for id, path := range map[string]string{id2: "/htmx/2", id3: "/htmx/3"} {
-			rec, ok := tb.Store().Get(id)
-			if !ok || rec.Request.Path != path || rec.Request.Header.Get("HX-Boosted") != "true" {
-				t.Errorf("record %s is not the boosted request of %s: %+v", id, path, rec)
+			rec, err := tb.Record(context.Background(), id)
+			if err != nil || rec.Request.Path != path || rec.Request.Header.Get("HX-Boosted") != "true" {
+				t.Errorf("record %s is not the boosted request of %s: %+v, %v", id, path, rec, err)
 			}
 		}
 		if list := b.String(shadow(requestList)); strings.Contains(list, "/htmx/2") || !strings.HasPrefix(list, "\u2302 GET /htmx/3") {
@@ -284,8 +285,8 @@ func TestARedirectsLandingLinksToTheRedirect(t *testing.T) {
 		b.Wait("the link to the POST", shadow(`s.querySelector("[data-testid=redirect-link]")?.textContent === "POST /form 303"`))
 		b.Screenshot("redirect-landing")
 		postID := b.String(shadow(`s.querySelector("[data-testid=redirect-link]").dataset.id`))
-		if post, ok := tb.Store().Get(postID); !ok || post.Request.Method != "POST" || len(post.Queries) != 4 {
-			t.Fatalf("the link names %s, not the POST: %+v", postID, post)
+		if post, err := tb.Record(context.Background(), postID); err != nil || post.Request.Method != "POST" || len(post.Queries) != 4 {
+			t.Fatalf("the link names %s, not the POST: %+v, %v", postID, post, err)
 		}
 		if list := b.String(shadow(requestList)); list != "\u21aa POST /form 303|\u2302 GET /done 200" {
 			t.Errorf("requests list %q", list)

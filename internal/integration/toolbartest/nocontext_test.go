@@ -158,26 +158,9 @@ func markLineIn(t *testing.T, file, name string) int {
 	return 0
 }
 
-type ctxRecord struct {
-	Queries []struct {
-		Kind      string `json:"kind"`
-		SQL       string `json:"sql"`
-		NoContext bool   `json:"no_context"`
-		Unclosed  bool   `json:"unclosed"`
-		Caller    struct {
-			File string `json:"file"`
-			Line int    `json:"line"`
-		} `json:"caller"`
-	} `json:"queries"`
-	Alerts []struct {
-		Kind    string `json:"kind"`
-		Message string `json:"message"`
-	} `json:"alerts"`
-	UnattributedCount int  `json:"unattributed_count"`
-	Outside           bool `json:"outside"`
-}
-
-func serveRecord(t *testing.T, h http.Handler, method, path string) ctxRecord {
+// serveRecord serves a request from a loopback client and returns its
+// record, as the JSON API sends it.
+func serveRecord(t *testing.T, h http.Handler, method, path string) apiRecord {
 	t.Helper()
 	w := httptest.NewRecorder()
 	r := httptest.NewRequest(method, path, nil)
@@ -193,20 +176,7 @@ func serveRecord(t *testing.T, h http.Handler, method, path string) ctxRecord {
 	return apiRecordOf(t, h, id)
 }
 
-func apiRecordOf(t *testing.T, h http.Handler, id string) ctxRecord {
-	t.Helper()
-	w := serveLocal(h, "/__debug__/api/requests/"+id)
-	if w.Code != 200 {
-		t.Fatalf("GET record %s: %d %s", id, w.Code, w.Body)
-	}
-	var rec ctxRecord
-	if err := json.Unmarshal(w.Body.Bytes(), &rec); err != nil {
-		t.Fatal(err)
-	}
-	return rec
-}
-
-func hasAlert(rec ctxRecord, kind, fragment string) bool {
+func hasAlert(rec apiRecord, kind, fragment string) bool {
 	for _, a := range rec.Alerts {
 		if a.Kind == kind && strings.Contains(a.Message, fragment) {
 			return true
@@ -259,8 +229,12 @@ func TestQueriesWithoutTheRequestsContextLandOnTheirRequest(t *testing.T) {
 		if !strings.HasPrefix(last.SQL, "UPDATE posts SET title = title ||") || last.Caller.Line != markLine(t, "worker") {
 			t.Errorf("the outside entry's last query is %+v, want the worker's at line %d", last, markLine(t, "worker"))
 		}
-		w := serveLocal(h, "/__debug__/api/requests")
-		if !strings.Contains(w.Body.String(), `"id": "`+toolbar.OutsideID+`"`) {
+		w := serveLocal(h, "/__debug__/api/v1/requests")
+		listed := false
+		for _, s := range decodeList(t, w.Body.Bytes()) {
+			listed = listed || s.ID == toolbar.OutsideID && s.Outside
+		}
+		if !listed {
 			t.Errorf("the history does not list the outside entry: %s", w.Body)
 		}
 	})

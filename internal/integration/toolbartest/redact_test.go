@@ -2,7 +2,6 @@ package toolbartest_test
 
 import (
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -73,16 +72,9 @@ func TestORMArgumentsForSecretColumnsAreRedacted(t *testing.T) {
 			if runErr != nil {
 				t.Fatal(runErr)
 			}
-			var rec struct {
-				Queries []struct {
-					SQL  string   `json:"sql"`
-					Args []string `json:"args"`
-				} `json:"queries"`
-			}
-			body := serveLocal(h, "/__debug__/api/requests/"+w.Header().Get("X-Debug-Token")).Body.String()
-			if err := json.Unmarshal([]byte(body), &rec); err != nil {
-				t.Fatal(err)
-			}
+			res := serveLocal(h, "/__debug__/api/v1/requests/"+w.Header().Get("X-Debug-Token"))
+			body := res.Body.String()
+			rec := decodeRecord(t, res.Body.Bytes())
 			if strings.Contains(body, "hunter2") || strings.Contains(body, "t0k3n") {
 				t.Errorf("a secret is shown: %+v", rec.Queries)
 			}

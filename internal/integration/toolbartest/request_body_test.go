@@ -2,7 +2,6 @@ package toolbartest_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -17,31 +16,6 @@ import (
 )
 
 type csrfKey struct{}
-
-// bodyRecord is the part of the JSON API's record about the request body.
-type bodyRecord struct {
-	Form map[string][]string `json:"form"`
-	Body struct {
-		ContentType string `json:"content_type"`
-		Read        int64  `json:"read"`
-		Truncated   bool   `json:"truncated"`
-		Text        string `json:"text"`
-	} `json:"body"`
-}
-
-func fetchBody(t *testing.T, base string, res *http.Response) bodyRecord {
-	t.Helper()
-	id := res.Header.Get("X-Debug-Token")
-	r, body := get(t, base+"/__debug__/api/requests/"+id)
-	if r.StatusCode != http.StatusOK {
-		t.Fatalf("GET the record %q: %s %s", id, r.Status, body)
-	}
-	var rec bodyRecord
-	if err := json.Unmarshal([]byte(body), &rec); err != nil {
-		t.Fatal(err)
-	}
-	return rec
-}
 
 func TestRequestBodiesOverARealServer(t *testing.T) {
 	tb := newToolbar(t, toolbar.Config{})
@@ -65,12 +39,12 @@ func TestRequestBodiesOverARealServer(t *testing.T) {
 			t.Fatal(err)
 		}
 		res.Body.Close()
-		rec := fetchBody(t, srv.URL, res)
-		if want := map[string][]string{"user": {"ann"}, "password": {"[redacted]"}}; !reflect.DeepEqual(rec.Form, want) {
-			t.Errorf("form = %v, want %v", rec.Form, want)
+		rec := fetchRecord(t, srv.URL, res.Header.Get("X-Debug-Token"))
+		if want := map[string][]string{"user": {"ann"}, "password": {"[redacted]"}}; !reflect.DeepEqual(rec.Request.Form, want) {
+			t.Errorf("form = %v, want %v", rec.Request.Form, want)
 		}
-		if rec.Body.Read != int64(len("password=hunter2&user=ann")) {
-			t.Errorf("body = %+v", rec.Body)
+		if rec.Request.Body.Read != int64(len("password=hunter2&user=ann")) {
+			t.Errorf("body = %+v", rec.Request.Body)
 		}
 	})
 	t.Run("a body the app never reads is left to the server", func(t *testing.T) {
@@ -80,8 +54,8 @@ func TestRequestBodiesOverARealServer(t *testing.T) {
 				t.Fatal(err)
 			}
 			res.Body.Close()
-			if rec := fetchBody(t, srv.URL, res); rec.Body.Read != 0 || rec.Body.Text != "" {
-				t.Errorf("body = %+v", rec.Body)
+			if rec := fetchRecord(t, srv.URL, res.Header.Get("X-Debug-Token")); rec.Request.Body.Read != 0 || rec.Request.Body.Text != "" {
+				t.Errorf("body = %+v", rec.Request.Body)
 			}
 		}
 	})

@@ -114,52 +114,6 @@ func get(t testing.TB, url string, header ...string) (*http.Response, string) {
 	return res, string(b)
 }
 
-type apiRecord struct {
-	ID      string `json:"id"`
-	Method  string `json:"method"`
-	Path    string `json:"path"`
-	Route   string `json:"route"`
-	Status  int    `json:"status"`
-	Queries []struct {
-		Kind        string   `json:"kind"`
-		SQL         string   `json:"sql"`
-		Args        []string `json:"args"`
-		Rows        int64    `json:"rows"`
-		Fingerprint string   `json:"fingerprint"`
-		Caller      struct {
-			File     string `json:"file"`
-			Line     int    `json:"line"`
-			Function string `json:"function"`
-		} `json:"caller"`
-	} `json:"queries"`
-	Cache []struct {
-		Op  string `json:"op"`
-		Key string `json:"key"`
-		Hit bool   `json:"hit"`
-	} `json:"cache"`
-	Alerts []struct {
-		Kind    string `json:"kind"`
-		Message string `json:"message"`
-	} `json:"alerts"`
-	Response struct {
-		Injected    bool   `json:"injected"`
-		NotInjected string `json:"not_injected"`
-	} `json:"response"`
-}
-
-func fetchRecord(t *testing.T, base, id string) apiRecord {
-	t.Helper()
-	res, body := get(t, base+"/__debug__/api/requests/"+id)
-	if res.StatusCode != 200 {
-		t.Fatalf("GET the record: %s: %s", res.Status, body)
-	}
-	var rec apiRecord
-	if err := json.Unmarshal([]byte(body), &rec); err != nil {
-		t.Fatal(err)
-	}
-	return rec
-}
-
 func TestObservedHTMLPageGetsTheToolbarOnceAndItsRecord(t *testing.T) {
 	db := openDB(t)
 	tb := newToolbar(t, toolbar.Config{})
@@ -181,14 +135,14 @@ func TestObservedHTMLPageGetsTheToolbarOnceAndItsRecord(t *testing.T) {
 		t.Errorf("Server-Timing = %q", res.Header.Get("Server-Timing"))
 	}
 	rec := fetchRecord(t, srv.URL, id)
-	if rec.Route != "/posts/{id}" || rec.Status != 200 || !rec.Response.Injected {
-		t.Errorf("record: route %q status %d injected %v", rec.Route, rec.Status, rec.Response.Injected)
+	if rec.Request.Route != "/posts/{id}" || rec.Response.Status != 200 || !rec.Response.Injected {
+		t.Errorf("record: route %q status %d injected %v", rec.Request.Route, rec.Response.Status, rec.Response.Injected)
 	}
 	if len(rec.Queries) != 1 {
 		t.Fatalf("queries = %+v", rec.Queries)
 	}
 	q := rec.Queries[0]
-	if q.Kind != "query" || q.Rows != 1 || len(q.Args) != 1 || q.Args[0] != "2" || q.Fingerprint == "" {
+	if q.Kind != "query" || q.Rows != 1 || len(q.Args) != 1 || q.Args[0] != (apiArg{Type: "string", Value: "2"}) || q.Fingerprint == "" {
 		t.Errorf("query = %+v", q)
 	}
 	if filepath.Base(q.Caller.File) != "toolbar_test.go" || q.Caller.Line != queryLine+1 {
@@ -209,18 +163,15 @@ func TestObservedHTMLPageGetsTheToolbarOnceAndItsRecord(t *testing.T) {
 		}
 	})
 	t.Run("an unknown id is a 404 with a JSON error", func(t *testing.T) {
-		res, body := get(t, srv.URL+"/__debug__/api/requests/nope")
+		res, body := get(t, srv.URL+"/__debug__/api/v1/requests/nope")
 		var e struct{ Error string }
 		if res.StatusCode != 404 || json.Unmarshal([]byte(body), &e) != nil || e.Error == "" {
 			t.Errorf("%s %q", res.Status, body)
 		}
 	})
 	t.Run("the history lists requests newest first", func(t *testing.T) {
-		_, body := get(t, srv.URL+"/__debug__/api/requests")
-		var list []struct{ ID, Path string }
-		if err := json.Unmarshal([]byte(body), &list); err != nil {
-			t.Fatal(err)
-		}
+		_, body := get(t, srv.URL+"/__debug__/api/v1/requests")
+		list := decodeList(t, []byte(body))
 		if len(list) != 2 || list[0].Path != "/api/posts" || list[1].Path != "/posts/2" {
 			t.Errorf("history = %+v", list)
 		}
@@ -234,7 +185,7 @@ func TestDeniedClientsSeeTheAppExactlyAsWithoutTheToolbar(t *testing.T) {
 	defer bare.Close()
 	withTB := httptest.NewServer(app(db, tb.Middleware))
 	defer withTB.Close()
-	for _, path := range []string{"/posts/1", "/api/posts", "/__debug__/api/requests", "/__debug__/static/toolbar.js"} {
+	for _, path := range []string{"/posts/1", "/api/posts", "/__debug__/api/v1/requests", "/__debug__/static/toolbar.js"} {
 		t.Run(path, func(t *testing.T) {
 			want, wantBody := get(t, bare.URL+path)
 			got, gotBody := get(t, withTB.URL+path)
@@ -344,11 +295,11 @@ func TestServeMuxRoutesAndConcurrentRequestsKeepTheirRecordsApart(t *testing.T) 
 	wg.Wait()
 	for i, id := range ids {
 		rec := fetchRecord(t, srv.URL, id)
-		if rec.Route != "GET /items/{id}" || len(rec.Queries) != 3 {
-			t.Fatalf("request %d: route %q, %d queries", i, rec.Route, len(rec.Queries))
+		if rec.Request.Route != "GET /items/{id}" || len(rec.Queries) != 3 {
+			t.Fatalf("request %d: route %q, %d queries", i, rec.Request.Route, len(rec.Queries))
 		}
 		for _, q := range rec.Queries {
-			if q.Args[0] != fmt.Sprint(i) {
+			if len(q.Args) != 1 || q.Args[0].Value != fmt.Sprint(i) {
 				t.Errorf("request %d holds a query of another request: %v", i, q.Args)
 			}
 		}
@@ -366,7 +317,10 @@ func TestHistoryIsBounded(t *testing.T) {
 		h.ServeHTTP(w, r)
 		last = w.Header().Get("X-Debug-Token")
 	}
-	list := tb.Store().List()
+	list, err := tb.History(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(list) != 5 || list[0].ID != last {
 		t.Errorf("history holds %d records, newest %q; want 5, newest %q", len(list), list[0].ID, last)
 	}
@@ -430,9 +384,9 @@ func TestAPanicInTheAppIsRecordedAndReraised(t *testing.T) {
 	if w.Body.String() != "<html><body>partial" {
 		t.Errorf("body = %q, want what the app wrote before panicking, untouched", w.Body.String())
 	}
-	rec, ok := tb.Store().Get(w.Header().Get("X-Debug-Token"))
-	if !ok || rec.Panic != "boom" {
-		t.Errorf("record = %+v", rec)
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil || rec.Panic != "boom" {
+		t.Errorf("record = %+v, %v", rec, err)
 	}
 }
 
@@ -443,8 +397,11 @@ func TestSecretSQLArgumentsAreRedacted(t *testing.T) {
 		db.ExecContext(r.Context(), "UPDATE posts SET title = :title WHERE :password <> ''", sql.Named("title", "t"), sql.Named("password", "hunter2"))
 	}))
 	w := serveLocal(h, "/")
-	rec, _ := tb.Store().Get(w.Header().Get("X-Debug-Token"))
-	if got := fmt.Sprint(rec.Queries[0].Args); strings.Contains(got, "hunter2") || !strings.Contains(got, "title") {
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil || len(rec.Queries) != 1 {
+		t.Fatalf("record = %+v, %v", rec, err)
+	}
+	if got := fmt.Sprint(rec.Queries[0].Args()); strings.Contains(got, "hunter2") || !strings.Contains(got, "title") {
 		t.Errorf("args = %s", got)
 	}
 }
@@ -456,7 +413,7 @@ func TestTheToolbarsOwnPagesAreLockedDown(t *testing.T) {
 	defer srv.Close()
 	res, _ := get(t, srv.URL+"/posts/1")
 	id := res.Header.Get("X-Debug-Token")
-	for _, path := range []string{"/__debug__/", "/__debug__/requests/" + id, "/__debug__/requests/" + id + "/panels/sql", "/__debug__/api/requests/" + id} {
+	for _, path := range []string{"/__debug__/", "/__debug__/requests/" + id, "/__debug__/requests/" + id + "/panels/sql", "/__debug__/api/v1/requests/" + id} {
 		t.Run(path, func(t *testing.T) {
 			res, body := get(t, srv.URL+path)
 			if res.StatusCode != 200 {
@@ -526,7 +483,10 @@ func TestOutgoingCallsThroughTransportAreSpans(t *testing.T) {
 		resp.Body.Close()
 	}))
 	w := serveLocal(h, "/")
-	rec, _ := tb.Store().Get(w.Header().Get("X-Debug-Token"))
+	rec, err := tb.Record(context.Background(), w.Header().Get("X-Debug-Token"))
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rec.Spans) != 1 {
 		t.Fatalf("spans = %+v", rec.Spans)
 	}
@@ -535,7 +495,7 @@ func TestOutgoingCallsThroughTransportAreSpans(t *testing.T) {
 	if s.Name != "GET "+host+"/price/7 418 I'm a teapot" || s.Duration <= 0 {
 		t.Errorf("span = %+v", s)
 	}
-	if f := s.Caller(); filepath.Base(f.File) != "toolbar_test.go" || f.Line != callLine+1 {
+	if f := rec.Caller(s.Stack); filepath.Base(f.File) != "toolbar_test.go" || f.Line != callLine+1 {
 		t.Errorf("caller = %s:%d, want toolbar_test.go:%d", f.File, f.Line, callLine+1)
 	}
 	// Without the toolbar in the context the transport only forwards.
