@@ -66,59 +66,90 @@ func TestInABrowser(t *testing.T) {
 	srv := hostApp(t, tb.Middleware)
 	bare := hostApp(t, nil)
 	const styleOfTitle = `(() => { const s = getComputedStyle(document.getElementById("title")); return [s.fontFamily, s.color, s.letterSpacing, s.fontSize, s.margin].join("|"); })()`
-
-	b.Navigate(bare.URL)
-	bareStyle := b.String(styleOfTitle)
-	b.Theme("light")
-	b.Navigate(srv.URL)
+	// open opens the page in a tab of the step's own, with the toolbar
+	// collapsed in the light theme.
+	open := func(t *testing.T) *browsertest.Tab {
+		t.Helper()
+		tab := b.NewTab(t)
+		tab.Theme(t, "light")
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")?.dataset.queries === "3"`))
+		return tab
+	}
+	// openSide opens the page and the toolbar's side bar.
+	openSide := func(t *testing.T) *browsertest.Tab {
+		t.Helper()
+		tab := open(t)
+		tab.ClickInToolbar(t, "[data-testid=handle]")
+		tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+		return tab
+	}
 
 	t.Run("the toolbar appears collapsed with the query count", func(t *testing.T) {
-		b.Wait("the handle", shadow(`s.querySelector("[data-testid=handle]")?.dataset.queries === "3"`))
-		if text := b.String(shadow(`s.querySelector("[data-testid=handle]").textContent`)); !strings.Contains(text, "3 queries") {
+		tab := open(t)
+		if text := tab.String(t, shadow(`s.querySelector("[data-testid=handle]").textContent`)); !strings.Contains(text, "3 queries") {
 			t.Errorf("handle text %q", text)
 		}
+		tab.CheckProblems(t)
 	})
 	t.Run("the host page's styles are unchanged", func(t *testing.T) {
-		if withStyle := b.String(styleOfTitle); withStyle != bareStyle {
+		tab := b.NewTab(t)
+		tab.Navigate(t, bare.URL)
+		bareStyle := tab.String(t, styleOfTitle)
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")`))
+		if withStyle := tab.String(t, styleOfTitle); withStyle != bareStyle {
 			t.Errorf("title style with the toolbar %q, without %q", withStyle, bareStyle)
 		}
 	})
 	t.Run("the page's own CSS does not reach the toolbar", func(t *testing.T) {
-		if font := b.String(shadow(`getComputedStyle(s.querySelector("[data-testid=handle]")).fontFamily`)); strings.Contains(font, "Comic") {
+		tab := open(t)
+		if font := tab.String(t, shadow(`getComputedStyle(s.querySelector("[data-testid=handle]")).fontFamily`)); strings.Contains(font, "Comic") {
 			t.Errorf("the toolbar took the page's font: %q", font)
 		}
 	})
 	t.Run("opening the SQL panel shows the queries", func(t *testing.T) {
-		b.ClickInToolbar("[data-testid=handle]")
-		b.Wait("the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
-		b.ClickInToolbar("[data-testid=nav-sql]")
-		b.Wait("the SQL panel", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length === 3`))
-		b.Screenshot("toolbar-sql-light")
-		if sql := b.String(shadow(`s.querySelector("[data-testid=content] [data-testid=query]").textContent`)); !strings.Contains(sql, "posts") {
+		tab := openSide(t)
+		tab.ClickInToolbar(t, "[data-testid=nav-sql]")
+		tab.Wait(t, "the SQL panel", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length === 3`))
+		tab.Screenshot(t, "toolbar-sql-light")
+		if sql := tab.String(t, shadow(`s.querySelector("[data-testid=content] [data-testid=query]").textContent`)); !strings.Contains(sql, "posts") {
 			t.Errorf("first query reads %q", sql)
 		}
+		tab.CheckProblems(t)
 	})
 	t.Run("a fetch made by the page is listed and can be opened", func(t *testing.T) {
-		b.Eval(`fetch("/api/data").then(r => r.text())`)
+		tab := openSide(t)
+		tab.ClickInToolbar(t, "[data-testid=nav-sql]") // the fetch's record opens on it
+		tab.Eval(t, `fetch("/api/data").then(r => r.text())`)
 		const fetched = `[...s.querySelectorAll("[data-testid=request]")].find(b => b.textContent.includes("/api/data"))`
-		b.Wait("the fetch in the list", shadow(fetched))
-		b.Eval(shadow(fetched + `.click()`))
-		b.Wait("the fetch's SQL", shadow(`[...s.querySelectorAll("[data-testid=content] [data-testid=query]")].some(q => q.textContent.includes("count"))`))
+		tab.Wait(t, "the fetch in the list", shadow(fetched))
+		tab.Eval(t, shadow(fetched+`.click()`))
+		tab.Wait(t, "the fetch's SQL", shadow(`[...s.querySelectorAll("[data-testid=content] [data-testid=query]")].some(q => q.textContent.includes("count"))`))
+		tab.CheckProblems(t)
 	})
 	t.Run("Escape closes the toolbar", func(t *testing.T) {
-		b.Do(chromedp.KeyEvent(kb.Escape))
-		b.Wait("closed", shadow(`s.querySelector("[data-testid=bar]").hidden`))
+		tab := openSide(t)
+		tab.Do(t, "press Escape", chromedp.KeyEvent(kb.Escape))
+		tab.Wait(t, "closed", shadow(`s.querySelector("[data-testid=bar]").hidden`))
 	})
 	t.Run("dark theme", func(t *testing.T) {
-		b.Theme("dark")
-		b.ClickInToolbar("[data-testid=handle]")
-		b.Wait("the SQL panel", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length > 0`))
-		b.Screenshot("toolbar-sql-dark")
+		tab := openSide(t)
+		tab.ClickInToolbar(t, "[data-testid=nav-sql]")
+		tab.Wait(t, "the SQL panel", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length === 3`))
+		tab.Do(t, "press Escape", chromedp.KeyEvent(kb.Escape))
+		tab.Wait(t, "closed", shadow(`s.querySelector("[data-testid=bar]").hidden`))
+		tab.Theme(t, "dark")
+		tab.ClickInToolbar(t, "[data-testid=handle]")
+		tab.Wait(t, "the SQL panel again", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length > 0`))
+		tab.Screenshot(t, "toolbar-sql-dark")
+		tab.CheckProblems(t)
 	})
 	t.Run("the history page lists the requests", func(t *testing.T) {
-		b.Navigate(srv.URL + "/__debug__/")
-		b.Wait("history rows", `document.querySelectorAll("[data-testid=history-row]").length >= 2`)
-		b.Screenshot("history")
+		tab := open(t)
+		tab.Navigate(t, srv.URL+"/__debug__/")
+		tab.Wait(t, "history rows", `document.querySelectorAll("[data-testid=history-row]").length >= 2`)
+		tab.Screenshot(t, "history")
+		tab.CheckProblems(t)
 	})
-	b.CheckProblems()
 }

@@ -79,37 +79,25 @@ func (f flushCounter) Unwrap() http.ResponseWriter { return f.ResponseWriter }
 
 // openEveryPanel opens the toolbar and each of its panels in turn, and
 // waits for each panel's content.
-func openEveryPanel(t *testing.T, b *browsertest.Browser) {
+func openEveryPanel(t *testing.T, tab *browsertest.Tab) {
 	t.Helper()
 	shadow := browsertest.Shadow
-	b.Wait("the handle", shadow(`s.querySelector("[data-testid=handle]")`))
+	tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")`))
 	// Each stylesheet sets custom properties on the shadow host.
-	b.Wait("the toolbar's stylesheets", shadow(`["--dtb-bg", "--dt-bg"].every(p => getComputedStyle(s.host).getPropertyValue(p) !== "")`))
-	b.ClickInToolbar("[data-testid=handle]")
-	b.Wait("the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
-	ids := b.String(shadow(`[...s.querySelectorAll("[data-panel]")].map(b => b.dataset.panel).join(",")`))
+	tab.Wait(t, "the toolbar's stylesheets", shadow(`["--dtb-bg", "--dt-bg"].every(p => getComputedStyle(s.host).getPropertyValue(p) !== "")`))
+	tab.ClickInToolbar(t, "[data-testid=handle]")
+	tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+	ids := tab.String(t, shadow(`[...s.querySelectorAll("[data-panel]")].map(b => b.dataset.panel).join(",")`))
 	if ids == "" {
 		t.Fatal("no panels in the toolbar")
 	}
 	for _, id := range strings.Split(ids, ",") {
-		b.ClickInToolbar("[data-testid=nav-" + id + "]")
-		b.Wait("the "+id+" panel", shadow(`s.querySelector("[data-testid=content] [data-testid=panel-`+id+`]") || s.querySelector("[data-testid=content]").textContent.includes("Could not load")`))
-		if text := b.String(shadow(`s.querySelector("[data-testid=content]").textContent`)); strings.Contains(text, "Could not load") {
+		tab.ClickInToolbar(t, "[data-testid=nav-"+id+"]")
+		tab.Wait(t, "the "+id+" panel", shadow(`s.querySelector("[data-testid=content] [data-testid=panel-`+id+`]") || s.querySelector("[data-testid=content]").textContent.includes("Could not load")`))
+		if text := tab.String(t, shadow(`s.querySelector("[data-testid=content]").textContent`)); strings.Contains(text, "Could not load") {
 			t.Errorf("the %s panel: %s", id, strings.TrimSpace(text))
 		}
 	}
-}
-
-// checkNewProblems fails the test for what the browser reported since it
-// had reported seen problems.
-func checkNewProblems(t *testing.T, b *browsertest.Browser, seen int) int {
-	t.Helper()
-	all := b.Problems()
-	if len(all) > seen {
-		b.Screenshot("console-errors")
-		t.Errorf("the browser reported problems:\n%s", strings.Join(all[seen:], "\n"))
-	}
-	return len(all)
 }
 
 func TestATemplPageRenderedIntoTheWriterShowsTheToolbar(t *testing.T) {
@@ -127,15 +115,16 @@ func TestATemplPageRenderedIntoTheWriterShowsTheToolbar(t *testing.T) {
 	srv := httptest.NewServer(tb.Middleware(mux))
 	t.Cleanup(srv.Close)
 
-	b.Navigate(srv.URL)
-	openEveryPanel(t, b)
+	tab := b.NewTab(t)
+	tab.Navigate(t, srv.URL)
+	openEveryPanel(t, tab)
 	if n := flushes.Load(); n != 1 {
 		t.Errorf("templ's runtime flushed %d times, want once at the end of the page", n)
 	}
-	if got := b.String(browsertest.Shadow(`s.querySelector("[data-testid=content] [data-testid=response-injected]")?.textContent ?? ""`)); got != "" && got != "yes" {
+	if got := tab.String(t, browsertest.Shadow(`s.querySelector("[data-testid=content] [data-testid=response-injected]")?.textContent ?? ""`)); got != "" && got != "yes" {
 		t.Errorf("the Response panel says injected: %q", got)
 	}
-	b.CheckProblems()
+	tab.CheckProblems(t)
 }
 
 // cspCase is a policy of the kind that kept the toolbar off pages. In it,
@@ -219,31 +208,31 @@ func TestTheToolbarWorksUnderTheStrictestPolicies(t *testing.T) {
 	b := browsertest.Start(t)
 	tb := newToolbar(t, toolbar.Config{})
 	srv := cspApp(t, tb, cases)
-	seen := 0
 	for _, c := range cases {
 		for _, where := range []string{"header", "meta", "both"} {
 			t.Run(c.name+" in the "+where, func(t *testing.T) {
-				b.Navigate(srv.URL + "/page/" + c.name + "/" + where)
-				openEveryPanel(t, b)
+				tab := b.NewTab(t)
+				tab.Navigate(t, srv.URL+"/page/"+c.name+"/"+where)
+				openEveryPanel(t, tab)
 				if c.script != "" {
-					if got := b.String(`document.documentElement.dataset.app || ""`); got != "ran" {
+					if got := tab.String(t, `document.documentElement.dataset.app || ""`); got != "ran" {
 						t.Errorf("the page's own script did not run")
 					}
 				}
 				if c.style != "" {
-					if got := b.String(`getComputedStyle(document.querySelector("h1")).color`); got != "rgb(1, 2, 3)" {
+					if got := tab.String(t, `getComputedStyle(document.querySelector("h1")).color`); got != "rgb(1, 2, 3)" {
 						t.Errorf("the page's own style did not apply: %s", got)
 					}
 				}
-				b.ClickInToolbar("[data-testid=nav-response]")
-				b.Wait("the Response panel", browsertest.Shadow(`s.querySelector("[data-testid=content] [data-testid=response-csp]")`))
-				if got := b.String(browsertest.Shadow(`s.querySelector("[data-testid=content] [data-testid=response-csp]").textContent`)); !strings.Contains(got, c.wantChange) {
+				tab.ClickInToolbar(t, "[data-testid=nav-response]")
+				tab.Wait(t, "the Response panel", browsertest.Shadow(`s.querySelector("[data-testid=content] [data-testid=response-csp]")`))
+				if got := tab.String(t, browsertest.Shadow(`s.querySelector("[data-testid=content] [data-testid=response-csp]").textContent`)); !strings.Contains(got, c.wantChange) {
 					t.Errorf("the Response panel's CSP fact reads %q, want it to mention %q", strings.TrimSpace(got), c.wantChange)
 				}
 				if c.name == "default-none" && where == "meta" {
-					b.Screenshot("csp-default-none-meta")
+					tab.Screenshot(t, "csp-default-none-meta")
 				}
-				seen = checkNewProblems(t, b, seen)
+				tab.CheckProblems(t)
 			})
 		}
 	}
@@ -258,9 +247,10 @@ func TestTheToolbarWorksUnderTheStrictestPolicies(t *testing.T) {
 		})
 		srv := httptest.NewServer(tb.Middleware(mux))
 		t.Cleanup(srv.Close)
-		b.Navigate(srv.URL)
-		openEveryPanel(t, b)
-		seen = checkNewProblems(t, b, seen)
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL)
+		openEveryPanel(t, tab)
+		tab.CheckProblems(t)
 	})
 }
 
@@ -282,21 +272,20 @@ func TestAToolbarThePageStillRefusesSaysWhy(t *testing.T) {
 		{"trusted-types", "require-trusted-types-for 'script'; trusted-types 'none'", "Trusted Types refused it (trusted-types", "Trusted Types"},
 	} {
 		t.Run("a late "+c.name, func(t *testing.T) {
-			b.Navigate(srv.URL)
-			b.Eval(`localStorage.clear()`)
-			b.Navigate(srv.URL)
-			b.Wait("the handle", browsertest.Shadow(`s.querySelector("[data-testid=handle]")`))
-			b.Eval(`(() => { const m = document.createElement("meta"); m.httpEquiv = "Content-Security-Policy"; m.content = ` + strconv.Quote(c.policy) + `; document.head.appendChild(m); })()`)
-			b.ClickInToolbar("[data-testid=handle]")
-			b.Wait("the error", browsertest.Shadow(`s.querySelector("[data-testid=content]").textContent.includes("Could not load")`))
-			text := b.String(browsertest.Shadow(`s.querySelector("[data-testid=content]").textContent`))
+			tab := b.NewTab(t) // its storage is empty: the toolbar starts collapsed
+			tab.Navigate(t, srv.URL)
+			tab.Wait(t, "the handle", browsertest.Shadow(`s.querySelector("[data-testid=handle]")`))
+			tab.Eval(t, `(() => { const m = document.createElement("meta"); m.httpEquiv = "Content-Security-Policy"; m.content = `+strconv.Quote(c.policy)+`; document.head.appendChild(m); })()`)
+			tab.ClickInToolbar(t, "[data-testid=handle]")
+			tab.Wait(t, "the error", browsertest.Shadow(`s.querySelector("[data-testid=content]").textContent.includes("Could not load")`))
+			text := tab.String(t, browsertest.Shadow(`s.querySelector("[data-testid=content]").textContent`))
 			if !strings.Contains(text, c.want) || strings.Contains(text, "history") {
 				t.Errorf("the panel says %q, want %q", text, c.want)
 			}
-			if note := b.String(browsertest.Shadow(`s.querySelector("[data-testid=csp-refused]")?.textContent ?? ""`)); !strings.Contains(note, c.note) {
+			if note := tab.String(t, browsertest.Shadow(`s.querySelector("[data-testid=csp-refused]")?.textContent ?? ""`)); !strings.Contains(note, c.note) {
 				t.Errorf("the toolbar's note says %q, want %q", note, c.note)
 			}
-			b.Screenshot("csp-refused-" + c.name)
+			tab.Screenshot(t, "csp-refused-"+c.name)
 		})
 	}
 }

@@ -110,11 +110,11 @@ const (
 
 // waitPage waits until the document shows path and the toolbar shows the
 // record of a page with n queries, and returns that record's id.
-func waitPage(t *testing.T, b *browsertest.Browser, path string, n int) string {
+func waitPage(t *testing.T, tab *browsertest.Tab, path string, n int) string {
 	t.Helper()
-	b.Wait(path+" with its record", fmt.Sprintf(`location.pathname === %q && `, path)+
+	tab.Wait(t, path+" with its record", fmt.Sprintf(`location.pathname === %q && `, path)+
 		browsertest.Shadow(handleQueries+` === "`+strconv.Itoa(n)+`"`))
-	return b.String(browsertest.Shadow(handleID))
+	return tab.String(t, browsertest.Shadow(handleID))
 }
 
 func TestNavigationsKeepTheToolbar(t *testing.T) {
@@ -126,19 +126,20 @@ func TestNavigationsKeepTheToolbar(t *testing.T) {
 	const mark, marked = `window.debugtoolbarTestMark = 1`, `window.debugtoolbarTestMark === 1`
 
 	t.Run("hx-boost twice, then back twice: each page shows its own record", func(t *testing.T) {
-		b.Navigate(srv.URL + "/htmx/1")
-		id1 := waitPage(t, b, "/htmx/1", 1)
-		b.Eval(mark)
-		b.ClickInToolbar("[data-testid=handle]")
-		b.Wait("the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL+"/htmx/1")
+		id1 := waitPage(t, tab, "/htmx/1", 1)
+		tab.Eval(t, mark)
+		tab.ClickInToolbar(t, "[data-testid=handle]")
+		tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
 
-		b.Eval(`document.getElementById("to2").click()`)
-		id2 := waitPage(t, b, "/htmx/2", 2)
-		b.Wait("the page's title in the head", shadow(headTitle+` === "GET /htmx/2"`))
-		b.Screenshot("htmx-boosted-page-2")
-		b.Eval(`document.getElementById("to3").click()`)
-		id3 := waitPage(t, b, "/htmx/3", 3)
-		if b.String(`String(`+marked+`)`) != "true" {
+		tab.Eval(t, `document.getElementById("to2").click()`)
+		id2 := waitPage(t, tab, "/htmx/2", 2)
+		tab.Wait(t, "the page's title in the head", shadow(headTitle+` === "GET /htmx/2"`))
+		tab.Screenshot(t, "htmx-boosted-page-2")
+		tab.Eval(t, `document.getElementById("to3").click()`)
+		id3 := waitPage(t, tab, "/htmx/3", 3)
+		if tab.String(t, `String(`+marked+`)`) != "true" {
 			t.Fatal("the boosted navigation reloaded the document")
 		}
 		if id1 == id2 || id2 == id3 {
@@ -150,62 +151,72 @@ func TestNavigationsKeepTheToolbar(t *testing.T) {
 				t.Errorf("record %s is not the boosted request of %s: %+v, %v", id, path, rec, err)
 			}
 		}
-		if list := b.String(shadow(requestList)); strings.Contains(list, "/htmx/2") || !strings.HasPrefix(list, "\u2302 GET /htmx/3") {
+		if list := tab.String(t, shadow(requestList)); strings.Contains(list, "/htmx/2") || !strings.HasPrefix(list, "\u2302 GET /htmx/3") {
 			t.Errorf("page 3's requests: %q", list)
 		}
 
-		b.Eval(`history.back()`)
-		if got := waitPage(t, b, "/htmx/2", 2); got != id2 {
+		tab.Eval(t, `history.back()`)
+		if got := waitPage(t, tab, "/htmx/2", 2); got != id2 {
 			t.Errorf("back on page 2 the toolbar shows %s, want its record %s", got, id2)
 		}
-		b.Wait("page 2's content", `document.getElementById("title").textContent === "htmx page 2"`)
-		b.Eval(`history.back()`)
-		if got := waitPage(t, b, "/htmx/1", 1); got != id1 {
+		tab.Wait(t, "page 2's content", `document.getElementById("title").textContent === "htmx page 2"`)
+		tab.Eval(t, `history.back()`)
+		if got := waitPage(t, tab, "/htmx/1", 1); got != id1 {
 			t.Errorf("back on page 1 the toolbar shows %s, want its record %s", got, id1)
 		}
-		b.Screenshot("htmx-back-to-page-1")
+		tab.Screenshot(t, "htmx-back-to-page-1")
+		tab.CheckProblems(t)
 	})
 	t.Run("a plain htmx fragment is a later request of the page", func(t *testing.T) {
-		b.Navigate(srv.URL + "/htmx/2")
-		id := waitPage(t, b, "/htmx/2", 2)
-		b.Eval(`document.getElementById("frag").click()`)
-		b.Wait("the fragment", `document.getElementById("fragment")`)
-		b.Wait("the fragment in the list", shadow(`[...s.querySelectorAll("[data-testid=request]")].some(b => b.textContent.includes("/fragment"))`))
-		if got := b.String(shadow(handleID)); got != id {
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL+"/htmx/2")
+		id := waitPage(t, tab, "/htmx/2", 2)
+		tab.ClickInToolbar(t, "[data-testid=handle]") // the side bar lists the requests
+		tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+		tab.Eval(t, `document.getElementById("frag").click()`)
+		tab.Wait(t, "the fragment", `document.getElementById("fragment")`)
+		tab.Wait(t, "the fragment in the list", shadow(`[...s.querySelectorAll("[data-testid=request]")].some(b => b.textContent.includes("/fragment"))`))
+		if got := tab.String(t, shadow(handleID)); got != id {
 			t.Errorf("after a fragment the toolbar shows %s, want the page's %s", got, id)
 		}
+		tab.CheckProblems(t)
 	})
 	t.Run("Turbo Drive visits and back", func(t *testing.T) {
-		b.Navigate(srv.URL + "/turbo/1")
-		id1 := waitPage(t, b, "/turbo/1", 1)
-		b.Eval(mark)
-		b.Eval(`document.getElementById("to2").click()`)
-		id2 := waitPage(t, b, "/turbo/2", 2)
-		b.Wait("the new body", `document.getElementById("title").textContent === "turbo page 2"`)
-		if b.String(`String(`+marked+`)`) != "true" {
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL+"/turbo/1")
+		id1 := waitPage(t, tab, "/turbo/1", 1)
+		tab.Eval(t, mark)
+		tab.Eval(t, `document.getElementById("to2").click()`)
+		id2 := waitPage(t, tab, "/turbo/2", 2)
+		tab.Wait(t, "the new body", `document.getElementById("title").textContent === "turbo page 2"`)
+		if tab.String(t, `String(`+marked+`)`) != "true" {
 			t.Fatal("the Turbo visit reloaded the document")
 		}
 		if id1 == id2 {
 			t.Fatalf("the same record %s for both pages", id1)
 		}
-		b.Screenshot("turbo-page-2")
-		b.Eval(`history.back()`)
-		if got := waitPage(t, b, "/turbo/1", 1); got != id1 {
+		tab.Screenshot(t, "turbo-page-2")
+		tab.Eval(t, `history.back()`)
+		if got := waitPage(t, tab, "/turbo/1", 1); got != id1 {
 			t.Errorf("back on page 1 the toolbar shows %s, want %s", got, id1)
 		}
+		tab.CheckProblems(t)
 	})
 	t.Run("a Turbo form's POST, 303, GET: the landing page and its link to the POST", func(t *testing.T) {
-		b.Navigate(srv.URL + "/turbo/form")
-		waitPage(t, b, "/turbo/form", 0)
-		b.Eval(mark)
-		b.Eval(`document.getElementById("submit").click()`)
-		waitPage(t, b, "/done", 1)
-		if b.String(`String(`+marked+`)`) != "true" {
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL+"/turbo/form")
+		waitPage(t, tab, "/turbo/form", 0)
+		tab.ClickInToolbar(t, "[data-testid=handle]") // the side bar lists the requests
+		tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+		tab.Eval(t, mark)
+		tab.Eval(t, `document.getElementById("submit").click()`)
+		waitPage(t, tab, "/done", 1)
+		if tab.String(t, `String(`+marked+`)`) != "true" {
 			t.Fatal("the Turbo form reloaded the document")
 		}
-		b.Wait("the link to the POST", shadow(`[...s.querySelectorAll("[data-testid=request]")].map(b => b.textContent).join("|").startsWith("\u21aa POST /form 303|\u2302 GET /done 200")`))
+		tab.Wait(t, "the link to the POST", shadow(`[...s.querySelectorAll("[data-testid=request]")].map(b => b.textContent).join("|").startsWith("\u21aa POST /form 303|\u2302 GET /done 200")`))
+		tab.CheckProblems(t)
 	})
-	b.CheckProblems()
 }
 
 func TestTheToolbarStaysFixedToTheViewport(t *testing.T) {
@@ -214,25 +225,31 @@ func TestTheToolbarStaysFixedToTheViewport(t *testing.T) {
 	tb := newToolbar(t, toolbar.Config{})
 	srv := navApp(t, tb)
 	// box is where an element of the toolbar is, against the viewport.
-	box := func(testid string) string {
-		return b.String(shadow(`(() => { const r = s.querySelector("[data-testid=` + testid + `]").getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom].map(Math.round).join(","); })()`))
+	box := func(t *testing.T, tab *browsertest.Tab, testid string) string {
+		t.Helper()
+		return tab.String(t, shadow(`(() => { const r = s.querySelector("[data-testid=`+testid+`]").getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom].map(Math.round).join(","); })()`))
 	}
-	open := func(css string) (vw, vh int) {
-		b.Navigate(srv.URL + "/transformed?css=" + url.QueryEscape(css))
-		b.Wait("the handle", shadow(`s.querySelector("[data-testid=handle]")?.dataset.id`))
-		b.Eval(`window.scrollTo(0, 1200)`)
-		vw, _ = strconv.Atoi(b.String(`String(document.documentElement.clientWidth)`))
-		vh, _ = strconv.Atoi(b.String(`String(document.documentElement.clientHeight)`))
-		return vw, vh
+	// open opens the page with css in a tab of the step's own, scrolled
+	// down, and returns the tab and the viewport's size.
+	open := func(t *testing.T, css string) (tab *browsertest.Tab, vw, vh int) {
+		t.Helper()
+		tab = b.NewTab(t)
+		tab.Navigate(t, srv.URL+"/transformed?css="+url.QueryEscape(css))
+		tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")?.dataset.id`))
+		tab.Eval(t, `window.scrollTo(0, 1200)`)
+		vw, _ = strconv.Atoi(tab.String(t, `String(document.documentElement.clientWidth)`))
+		vh, _ = strconv.Atoi(tab.String(t, `String(document.documentElement.clientHeight)`))
+		return tab, vw, vh
 	}
 	// size is an element's width and height; its text (the duration)
 	// may change its width by a digit.
-	size := func(testid string) (w, h int) {
-		fmt.Sscanf(b.String(shadow(`(() => { const r = s.querySelector("[data-testid=`+testid+`]").getBoundingClientRect(); return Math.round(r.width) + " " + Math.round(r.height); })()`)), "%d %d", &w, &h)
+	size := func(t *testing.T, tab *browsertest.Tab, testid string) (w, h int) {
+		t.Helper()
+		fmt.Sscanf(tab.String(t, shadow(`(() => { const r = s.querySelector("[data-testid=`+testid+`]").getBoundingClientRect(); return Math.round(r.width) + " " + Math.round(r.height); })()`)), "%d %d", &w, &h)
 		return w, h
 	}
-	open("")
-	plainW, plainH := size("handle")
+	plain, _, _ := open(t, "")
+	plainW, plainH := size(t, plain, "handle")
 
 	for _, c := range []struct{ name, css string }{
 		{"a transformed body", "body { transform: translateX(40px) scale(0.5); }"},
@@ -241,30 +258,30 @@ func TestTheToolbarStaysFixedToTheViewport(t *testing.T) {
 		{"a page that styles every backdrop and stacks above everything", "::backdrop { background: rgba(255, 0, 0, .8) !important; } h1 { position: fixed; z-index: 2147483647; top: 0; right: 0; bottom: 0; width: 100vw; margin: 0; }"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			vw, vh := open(c.css)
-			w, h := size("handle")
-			if got, want := box("handle"), fmt.Sprintf("%d,%d,%d,%d", vw-12-w, vh-12-h, vw-12, vh-12); got != want || h != plainH || w < plainW*9/10 {
+			tab, vw, vh := open(t, c.css)
+			w, h := size(t, tab, "handle")
+			if got, want := box(t, tab, "handle"), fmt.Sprintf("%d,%d,%d,%d", vw-12-w, vh-12-h, vw-12, vh-12); got != want || h != plainH || w < plainW*9/10 {
 				t.Errorf("handle at %s (%dx%d), want %s, %dx%d as on a plain page: the viewport's bottom right corner", got, w, h, want, plainW, plainH)
 			}
-			b.ClickInToolbar("[data-testid=handle]")
-			b.Wait("the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
-			if got, want := box("bar"), fmt.Sprintf("%d,0,%d,%d", vw-min(920, vw), vw, vh); got != want {
+			tab.ClickInToolbar(t, "[data-testid=handle]")
+			tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+			if got, want := box(t, tab, "bar"), fmt.Sprintf("%d,0,%d,%d", vw-min(920, vw), vw, vh); got != want {
 				t.Errorf("side bar at %s, want %s (the viewport's full height at its right edge)", got, want)
 			}
 			// Outside <body>, in the top layer, with no backdrop the page's
 			// ::backdrop rule could paint over the page.
-			if got := b.String(`(() => { const h = document.getElementById("debugtoolbar"); return [h.parentNode === document.documentElement, h.matches(":popover-open"), getComputedStyle(h, "::backdrop").display].join(","); })()`); got != "true,true,none" {
+			if got := tab.String(t, `(() => { const h = document.getElementById("debugtoolbar"); return [h.parentNode === document.documentElement, h.matches(":popover-open"), getComputedStyle(h, "::backdrop").display].join(","); })()`); got != "true,true,none" {
 				t.Errorf("host outside <body>, in the top layer, backdrop display: %s", got)
 			}
 			// What is under the bar's centre is the toolbar, not the page.
-			if hit := b.String(`(() => { const r = document.getElementById("debugtoolbar").shadowRoot.querySelector("[data-testid=bar]").getBoundingClientRect(); const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return e ? e.id : ""; })()`); hit != "debugtoolbar" {
+			if hit := tab.String(t, `(() => { const r = document.getElementById("debugtoolbar").shadowRoot.querySelector("[data-testid=bar]").getBoundingClientRect(); const e = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); return e ? e.id : ""; })()`); hit != "debugtoolbar" {
 				t.Errorf("the point at the bar's centre hits %q", hit)
 			}
-			b.Screenshot("fixed-" + strings.ReplaceAll(c.name, " ", "-"))
-			b.ClickInToolbar("[data-testid=close]")
+			tab.Screenshot(t, "fixed-"+strings.ReplaceAll(c.name, " ", "-"))
+			tab.ClickInToolbar(t, "[data-testid=close]")
+			tab.CheckProblems(t)
 		})
 	}
-	b.CheckProblems()
 }
 
 func TestARedirectsLandingLinksToTheRedirect(t *testing.T) {
@@ -272,49 +289,61 @@ func TestARedirectsLandingLinksToTheRedirect(t *testing.T) {
 	shadow := browsertest.Shadow
 	tb := newToolbar(t, toolbar.Config{})
 	srv := navApp(t, tb)
+	// submit opens the form in a tab of the step's own and submits it,
+	// and returns the tab on the landing page and the landing's record.
+	submit := func(t *testing.T) (*browsertest.Tab, string) {
+		t.Helper()
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL+"/form")
+		tab.Wait(t, "the form's toolbar", shadow(`s.querySelector("[data-testid=handle]")?.dataset.id`))
+		tab.Load(t, "submit the form", chromedp.Evaluate[chromedp.Void](`document.getElementById("submit").click()`))
+		return tab, waitPage(t, tab, "/done", 1)
+	}
 
 	t.Run("POST, 303, GET: the landing page links to the POST, which opens in place", func(t *testing.T) {
-		b.Navigate(srv.URL + "/form")
-		b.Wait("the form's toolbar", shadow(`s.querySelector("[data-testid=handle]")?.dataset.id`))
-		// The form's POST loads a new document: wait for it.
-		if _, err := chromedp.RunResponse(b.Ctx, chromedp.Evaluate[chromedp.Void](`document.getElementById("submit").click()`)); err != nil {
-			t.Fatal(err)
-		}
-		getID := waitPage(t, b, "/done", 1)
-		b.ClickInToolbar("[data-testid=handle]")
-		b.Wait("the link to the POST", shadow(`s.querySelector("[data-testid=redirect-link]")?.textContent === "POST /form 303"`))
-		b.Screenshot("redirect-landing")
-		postID := b.String(shadow(`s.querySelector("[data-testid=redirect-link]").dataset.id`))
+		tab, getID := submit(t)
+		tab.ClickInToolbar(t, "[data-testid=handle]")
+		tab.Wait(t, "the link to the POST", shadow(`s.querySelector("[data-testid=redirect-link]")?.textContent === "POST /form 303"`))
+		tab.Screenshot(t, "redirect-landing")
+		postID := tab.String(t, shadow(`s.querySelector("[data-testid=redirect-link]").dataset.id`))
 		if post, err := tb.Record(context.Background(), postID); err != nil || post.Request.Method != "POST" || len(post.Queries) != 4 {
 			t.Fatalf("the link names %s, not the POST: %+v, %v", postID, post, err)
 		}
-		if list := b.String(shadow(requestList)); list != "\u21aa POST /form 303|\u2302 GET /done 200" {
+		if list := tab.String(t, shadow(requestList)); list != "\u21aa POST /form 303|\u2302 GET /done 200" {
 			t.Errorf("requests list %q", list)
 		}
-		b.ClickInToolbar("[data-testid=redirect-link]")
-		b.Wait("the POST's record in place", shadow(headTitle+` === "POST /form"`))
-		b.ClickInToolbar("[data-testid=nav-sql]")
-		b.Wait("the POST's queries", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length === 4`))
-		b.Screenshot("redirect-post-opened")
-		if got := b.String(shadow(handleID)); got != getID {
+		tab.ClickInToolbar(t, "[data-testid=redirect-link]")
+		tab.Wait(t, "the POST's record in place", shadow(headTitle+` === "POST /form"`))
+		tab.ClickInToolbar(t, "[data-testid=nav-sql]")
+		tab.Wait(t, "the POST's queries", shadow(`s.querySelectorAll("[data-testid=content] [data-testid=query]").length === 4`))
+		tab.Screenshot(t, "redirect-post-opened")
+		if got := tab.String(t, shadow(handleID)); got != getID {
 			t.Errorf("the handle shows %s, want the page's %s", got, getID)
 		}
+		tab.CheckProblems(t)
 	})
 	t.Run("a fetch that followed a redirect lists both requests as they were", func(t *testing.T) {
-		b.Eval(`fetch("/api/save", { method: "POST" }).then(r => r.json())`)
-		b.Wait("both in the list", shadow(requestList+`.includes("\u21aa POST /api/save 303|GET /api/saved?id=7 200")`))
-		b.Eval(shadow(`[...s.querySelectorAll("[data-testid=request]")].find(b => b.textContent.includes("/api/saved")).click()`))
-		b.Wait("the GET's record", shadow(headTitle+` === "GET /api/saved"`))
-		b.Wait("the GET's link to the POST", shadow(`s.querySelector("[data-testid=redirect-link]")?.textContent === "POST /api/save 303"`))
-		b.Eval(shadow(`[...s.querySelectorAll("[data-testid=request]")].find(b => b.textContent.includes("POST /api/save")).click()`))
-		b.Wait("the POST's record", shadow(headTitle+` === "POST /api/save"`))
-		b.Screenshot("redirect-fetch")
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL+"/done")
+		waitPage(t, tab, "/done", 1)
+		tab.ClickInToolbar(t, "[data-testid=handle]")
+		tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+		tab.Eval(t, `fetch("/api/save", { method: "POST" }).then(r => r.json())`)
+		tab.Wait(t, "both in the list", shadow(requestList+`.includes("\u21aa POST /api/save 303|GET /api/saved?id=7 200")`))
+		tab.Eval(t, shadow(`[...s.querySelectorAll("[data-testid=request]")].find(b => b.textContent.includes("/api/saved")).click()`))
+		tab.Wait(t, "the GET's record", shadow(headTitle+` === "GET /api/saved"`))
+		tab.Wait(t, "the GET's link to the POST", shadow(`s.querySelector("[data-testid=redirect-link]")?.textContent === "POST /api/save 303"`))
+		tab.Eval(t, shadow(`[...s.querySelectorAll("[data-testid=request]")].find(b => b.textContent.includes("POST /api/save")).click()`))
+		tab.Wait(t, "the POST's record", shadow(headTitle+` === "POST /api/save"`))
+		tab.Screenshot(t, "redirect-fetch")
+		tab.CheckProblems(t)
 	})
 	t.Run("the history shows the chain", func(t *testing.T) {
-		b.Navigate(srv.URL + "/__debug__/")
-		b.Wait("the landing row", `[...document.querySelectorAll("[data-testid=history-redirected-from]")].some(e => e.textContent.includes("POST /form"))`)
-		b.Wait("the redirect's row", `[...document.querySelectorAll("[data-testid=history-redirected-to]")].some(e => e.textContent.includes("GET /done"))`)
-		b.Screenshot("redirect-history")
+		tab, _ := submit(t)
+		tab.Navigate(t, srv.URL+"/__debug__/")
+		tab.Wait(t, "the landing row", `[...document.querySelectorAll("[data-testid=history-redirected-from]")].some(e => e.textContent.includes("POST /form"))`)
+		tab.Wait(t, "the redirect's row", `[...document.querySelectorAll("[data-testid=history-redirected-to]")].some(e => e.textContent.includes("GET /done"))`)
+		tab.Screenshot(t, "redirect-history")
+		tab.CheckProblems(t)
 	})
-	b.CheckProblems()
 }
