@@ -13,22 +13,24 @@ import (
 	"testing"
 	"time"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
-// passThroughConnector is the fake driver with pgx's NamedValueChecker,
-// which lets every Go value through to the driver unconverted.
-type passThroughConnector struct{ fakeConnector }
+// passThroughConnector is the in-memory driver with pgx's
+// NamedValueChecker, which lets every Go value through to the driver
+// unconverted.
+type passThroughConnector struct{ *memdb.Connector }
 
-func (c *passThroughConnector) Connect(context.Context) (driver.Conn, error) {
-	conn, err := c.d.Open("")
+func (c passThroughConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return passThroughConn{conn.(*fullConn)}, nil
+	return passThroughConn{conn.(*memdb.FullConn)}, nil
 }
 
-type passThroughConn struct{ *fullConn }
+type passThroughConn struct{ *memdb.FullConn }
 
 func (passThroughConn) CheckNamedValue(*driver.NamedValue) error { return nil }
 
@@ -76,10 +78,10 @@ func argPaths(t *testing.T, args []any, converted bool) map[string][]any {
 		out[name] = got.Events()[0].Args
 	}
 	if converted {
-		db, _ := openFake(t, "full")
+		db, _ := openFake(t, memdb.Full)
 		exec("converted by database/sql", db)
 	}
-	pass := sql.OpenDB(sqltrace.WrapConnector(&passThroughConnector{fakeConnector{d: &fakeDriver{shape: "full"}}}))
+	pass := sql.OpenDB(sqltrace.WrapConnector(passThroughConnector{&memdb.Connector{Shape: memdb.Full}}))
 	t.Cleanup(func() { pass.Close() })
 	exec("passed through by the driver's checker", pass)
 
@@ -192,7 +194,7 @@ func TestValuerResultsAreCappedAndCopied(t *testing.T) {
 
 func TestNamedArgumentsAreConvertedToo(t *testing.T) {
 	s := "x"
-	db := sql.OpenDB(sqltrace.WrapConnector(&passThroughConnector{fakeConnector{d: &fakeDriver{shape: "full"}}}))
+	db := sql.OpenDB(sqltrace.WrapConnector(passThroughConnector{&memdb.Connector{Shape: memdb.Full}}))
 	defer db.Close()
 	ctx, got := sqltrace.Capture(t.Context())
 	if _, err := db.ExecContext(ctx, "UPDATE", sql.Named("a", &s), sql.Named("b", sql.NullString{})); err != nil {

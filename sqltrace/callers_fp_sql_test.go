@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
@@ -57,8 +58,8 @@ func everyKind(t *testing.T, ctx context.Context, db *sql.DB) {
 }
 
 func TestCallersThroughDatabaseSQLMatchRuntimeCallers(t *testing.T) {
-	for _, shape := range []string{"full", "min", "skip", "minrows"} {
-		t.Run("driver shape "+shape, func(t *testing.T) {
+	for _, shape := range []memdb.Shape{memdb.Full, memdb.Min, memdb.Skip, memdb.MinRows} {
+		t.Run("driver shape "+shape.String(), func(t *testing.T) {
 			rec, events := sqltrace.CallersProbe(t)
 			db, _ := openFake(t, shape)
 			ctx := sqltrace.WithRecorder(t.Context(), rec)
@@ -68,7 +69,7 @@ func TestCallersThroughDatabaseSQLMatchRuntimeCallers(t *testing.T) {
 				everyKind(t, ctx, db)
 				// And without the recorder in the context, on a followed
 				// goroutine.
-				_, stop := sqltrace.Follow(t.Context(), "callers-"+shape, rec)
+				_, stop := sqltrace.Follow(t.Context(), "callers-"+shape.String(), rec)
 				if _, err := db.Exec("UPDATE t SET n = ?", 3); err != nil {
 					t.Fatal(err)
 				}

@@ -10,29 +10,30 @@ import (
 	"testing"
 	"time"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
-// copyConnector is the fake driver with lib/pq's COPY: preparing a
+// copyConnector is the in-memory driver with lib/pq's COPY: preparing a
 // COPY ... FROM STDIN gives a statement that takes one row per Exec and
 // ends with an Exec without arguments.
-type copyConnector struct{ fakeConnector }
+type copyConnector struct{ *memdb.Connector }
 
-func (c *copyConnector) Connect(context.Context) (driver.Conn, error) {
-	conn, err := c.d.Open("")
+func (c copyConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return copyConn{conn.(*fullConn)}, nil
+	return copyConn{conn.(*memdb.FullConn)}, nil
 }
 
-type copyConn struct{ *fullConn }
+type copyConn struct{ *memdb.FullConn }
 
 func (c copyConn) PrepareContext(ctx context.Context, q string) (driver.Stmt, error) {
 	if strings.Contains(strings.ToUpper(q), "FROM STDIN") {
 		return &copyStmt{}, nil
 	}
-	return c.fullConn.PrepareContext(ctx, q)
+	return c.FullConn.PrepareContext(ctx, q)
 }
 
 // copyStmt has only Exec, as lib/pq's has. A row whose first value is
@@ -69,7 +70,7 @@ func (s *copyStmt) Exec(v []driver.Value) (driver.Result, error) {
 
 func openCopy(t *testing.T) *sql.DB {
 	t.Helper()
-	db := sql.OpenDB(sqltrace.WrapConnector(&copyConnector{fakeConnector{d: &fakeDriver{shape: "full"}}}))
+	db := sql.OpenDB(sqltrace.WrapConnector(copyConnector{&memdb.Connector{Shape: memdb.Full}}))
 	t.Cleanup(func() { db.Close() })
 	return db
 }

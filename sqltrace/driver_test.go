@@ -5,13 +5,14 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // TestAConnectorsDriverIsSafeForConcurrentUse calls Driver from many
 // goroutines, as database/sql and an app may (run it with -race).
 func TestAConnectorsDriverIsSafeForConcurrentUse(t *testing.T) {
-	c := sqltrace.WrapConnector(&fakeConnector{d: &fakeDriver{shape: "full"}})
+	c := sqltrace.WrapConnector(&memdb.Connector{Shape: memdb.Full})
 	drivers := make([]driver.Driver, 8)
 	var wg sync.WaitGroup
 	for i := range drivers {

@@ -8,11 +8,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 func TestFollowAttributesQueriesWithoutAContextByGoroutine(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	req, orphans := &sqltrace.Captured{}, &sqltrace.Captured{}
 
 	ready, release := make(chan struct{}), make(chan struct{})
@@ -75,7 +76,7 @@ func TestFollowAttributesQueriesWithoutAContextByGoroutine(t *testing.T) {
 }
 
 func TestFollowRestoresTheGoroutinesLabelsAndKeepsTheAppsOwn(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	rec := &sqltrace.Captured{}
 	appCtx := pprof.WithLabels(context.Background(), pprof.Labels("app", "yes"))
 	pprof.SetGoroutineLabels(appCtx)
@@ -99,7 +100,7 @@ func TestFollowRestoresTheGoroutinesLabelsAndKeepsTheAppsOwn(t *testing.T) {
 }
 
 func TestGoroutinesLeftBehindAreHandedOverForAWhile(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	req, after := &sqltrace.Captured{}, &sqltrace.Captured{}
 	run, ran := make(chan string), make(chan struct{})
 	func() {
@@ -129,7 +130,7 @@ func TestGoroutinesLeftBehindAreHandedOverForAWhile(t *testing.T) {
 }
 
 func TestOnlyTheNewestStoppedFollowsAreHandedOver(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	after := &sqltrace.Captured{}
 	type worker struct{ run, ran chan struct{} }
 	var workers []worker
@@ -168,7 +169,7 @@ func TestOnlyTheNewestStoppedFollowsAreHandedOver(t *testing.T) {
 }
 
 func TestTheAppsOwnPprofDoKeepsTheGoroutineFollowed(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	rec := &sqltrace.Captured{}
 	ctx, stop := sqltrace.Follow(context.Background(), "req-5", rec)
 	defer stop()
@@ -183,7 +184,7 @@ func TestTheAppsOwnPprofDoKeepsTheGoroutineFollowed(t *testing.T) {
 }
 
 func TestContextRecorderWinsOverTheGoroutine(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	followed, explicit := &sqltrace.Captured{}, &sqltrace.Captured{}
 	_, stop := sqltrace.Follow(context.Background(), "req-3", followed)
 	defer stop()
@@ -196,7 +197,7 @@ func TestContextRecorderWinsOverTheGoroutine(t *testing.T) {
 }
 
 func TestACaptureInsideARecordedRequestRecordsIntoBoth(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	for _, c := range []struct {
 		name string
 		ctx  func(req sqltrace.Recorder) (context.Context, func())
@@ -260,7 +261,7 @@ func (tr *tracker) flush() {
 }
 
 func TestRowsTrackerSeesRowsThatAreNeverClosed(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	tr := &tracker{open: map[int]sqltrace.Event{}, reported: map[int]bool{}}
 	ctx, got := sqltrace.Capture(sqltrace.WithRecorder(context.Background(), tr))
 

@@ -9,26 +9,30 @@ import (
 	"io"
 	"testing"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
 // scannerConn answers queries with rows that implement
 // driver.RowsColumnScanner, which database/sql (Go 1.27) calls instead of
 // Next.
-type scannerConn struct{ *fullConn }
+type scannerConn struct{ *memdb.FullConn }
 
 func (c scannerConn) QueryContext(context.Context, string, []driver.NamedValue) (driver.Rows, error) {
 	return &scannerRows{}, nil
 }
 
+// scannerRows are memdb.RowsPerQuery rows, like the in-memory driver's.
 type scannerRows struct {
-	minRows
+	n          int
 	nextCalled bool
 }
 
+func (*scannerRows) Columns() []string           { return []string{"n"} }
+func (*scannerRows) Close() error                { return nil }
 func (r *scannerRows) Next([]driver.Value) error { r.nextCalled = true; return io.EOF }
 func (r *scannerRows) NextRow() error {
-	if r.n == fakeRowCount {
+	if r.n == memdb.RowsPerQuery {
 		return io.EOF
 	}
 	r.n++
@@ -39,15 +43,15 @@ func (r *scannerRows) ScanColumn(_ driver.ScanContext, _ int, dest any) error {
 	return nil
 }
 
-type scannerConnector struct{ fakeConnector }
+type scannerConnector struct{ *memdb.Connector }
 
-func (c *scannerConnector) Connect(ctx context.Context) (driver.Conn, error) {
-	conn, _ := c.d.Open("")
-	return scannerConn{conn.(*fullConn)}, nil
+func (c scannerConnector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, _ := c.Connector.Connect(ctx)
+	return scannerConn{conn.(*memdb.FullConn)}, nil
 }
 
 func TestRowsColumnScannerIsForwardedAndCounted(t *testing.T) {
-	db := sql.OpenDB(sqltrace.WrapConnector(&scannerConnector{fakeConnector{d: &fakeDriver{shape: "full"}}}))
+	db := sql.OpenDB(sqltrace.WrapConnector(scannerConnector{&memdb.Connector{Shape: memdb.Full}}))
 	defer db.Close()
 	ctx, got := sqltrace.Capture(t.Context())
 	rows, err := db.QueryContext(ctx, "SELECT n")
@@ -66,7 +70,7 @@ func TestRowsColumnScannerIsForwardedAndCounted(t *testing.T) {
 	if sum != 60 {
 		t.Errorf("scanned sum %d, want 60: ScanColumn was not used", sum)
 	}
-	if e := got.Events(); len(e) != 1 || e[0].Rows != fakeRowCount {
-		t.Errorf("events = %+v, want one query with %d rows", e, fakeRowCount)
+	if e := got.Events(); len(e) != 1 || e[0].Rows != memdb.RowsPerQuery {
+		t.Errorf("events = %+v, want one query with %d rows", e, memdb.RowsPerQuery)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"unsafe"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
@@ -29,7 +30,7 @@ func TestLongStatementsAreCappedInACopy(t *testing.T) {
 		{"with a limit of its own", []sqltrace.Option{sqltrace.WithSQLLimit(1000)}, 1000},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			db, _ := openFake(t, "full", c.opts...)
+			db, _ := openFake(t, memdb.Full, c.opts...)
 			ctx, got := sqltrace.Capture(t.Context())
 			if _, err := db.ExecContext(ctx, huge); err != nil {
 				t.Fatal(err)
@@ -51,7 +52,7 @@ func TestLongStatementsAreCappedInACopy(t *testing.T) {
 			}
 		})
 	}
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	ctx, got := sqltrace.Capture(t.Context())
 	if _, err := db.ExecContext(ctx, "SELECT 1"); err != nil {
 		t.Fatal(err)

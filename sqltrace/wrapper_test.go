@@ -13,15 +13,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
-func openFake(t testing.TB, shape string, opts ...sqltrace.Option) (*sql.DB, *fakeDriver) {
+// openFake opens the in-memory database of the given shape through the
+// wrapper, and returns its connector too, for what the driver saw.
+func openFake(t testing.TB, shape memdb.Shape, opts ...sqltrace.Option) (*sql.DB, *memdb.Connector) {
 	t.Helper()
-	d := &fakeDriver{shape: shape}
-	db := sql.OpenDB(sqltrace.WrapConnector(&fakeConnector{d: d}, opts...))
+	c := &memdb.Connector{Shape: shape}
+	db := sql.OpenDB(sqltrace.WrapConnector(c, opts...))
 	t.Cleanup(func() { db.Close() })
-	return db, d
+	return db, c
 }
 
 // rawConn runs f with the wrapper's driver connection.
@@ -69,19 +72,19 @@ func sameInterfaces(t *testing.T, what string, raw, wrapped any, ifaces map[stri
 }
 
 func TestWrapperClaimsExactlyTheDriversInterfaces(t *testing.T) {
-	for _, shape := range []string{"min", "validator", "minrows", "full"} {
-		t.Run("a "+shape+" driver", func(t *testing.T) {
-			db, d := openFake(t, shape)
-			rawC, _ := d.Open("")
+	for _, shape := range []memdb.Shape{memdb.Min, memdb.Validator, memdb.MinRows, memdb.Full} {
+		t.Run("a "+shape.String()+" driver", func(t *testing.T) {
+			db, mem := openFake(t, shape)
+			rawC, _ := mem.Connect(t.Context())
 			rawC.(interface {
 				Prepare(string) (driver.Stmt, error)
 			}).Prepare("x")
 			rawS, _ := rawC.Prepare("x")
 			//lint:ignore SA1019 the deprecated form is what every driver has
 			rawR, _ := rawS.Query(nil)
-			fc, hasQueryer := rawC.(*fullConn)
+			qc, hasQueryer := rawC.(driver.QueryerContext)
 			if hasQueryer {
-				rawR, _ = fc.QueryContext(t.Context(), "x", nil)
+				rawR, _ = qc.QueryContext(t.Context(), "x", nil)
 			}
 			rawConn(t, db, func(c driver.Conn) {
 				sameInterfaces(t, "conn", rawC, c, exactConnIfaces)
@@ -122,18 +125,28 @@ func TestWrapperClaimsExactlyTheDriversInterfaces(t *testing.T) {
 	}
 }
 
-type fakeDriverContext struct{ *fakeDriver }
+// driverContext is the in-memory driver with driver.DriverContext.
+type driverContext struct{ c *memdb.Connector }
 
-func (d fakeDriverContext) OpenConnector(string) (driver.Connector, error) {
-	return &fakeConnector{d: d.fakeDriver}, nil
+func (d driverContext) Open(name string) (driver.Conn, error) { return d.c.Driver().Open(name) }
+func (d driverContext) OpenConnector(string) (driver.Connector, error) {
+	return d.c, nil
 }
+
+// closingConnector is the in-memory connector with io.Closer.
+type closingConnector struct {
+	*memdb.Connector
+	closed bool
+}
+
+func (c *closingConnector) Close() error { c.closed = true; return nil }
 
 func TestDriverAndConnectorForwarding(t *testing.T) {
 	t.Run("DriverContext is claimed exactly when the driver has it", func(t *testing.T) {
-		if _, ok := sqltrace.Wrap(&fakeDriver{}).(driver.DriverContext); ok {
+		if _, ok := sqltrace.Wrap((&memdb.Connector{Shape: memdb.Full}).Driver()).(driver.DriverContext); ok {
 			t.Error("wrapper of a driver without DriverContext claims it")
 		}
-		w := sqltrace.Wrap(fakeDriverContext{&fakeDriver{}})
+		w := sqltrace.Wrap(driverContext{&memdb.Connector{Shape: memdb.Full}})
 		dc, ok := w.(driver.DriverContext)
 		if !ok {
 			t.Fatal("wrapper of a DriverContext does not claim it")
@@ -147,7 +160,7 @@ func TestDriverAndConnectorForwarding(t *testing.T) {
 		}
 	})
 	t.Run("the connector's Close is forwarded and db.Close calls it", func(t *testing.T) {
-		fc := &fakeConnector{d: &fakeDriver{shape: "full"}}
+		fc := &closingConnector{Connector: &memdb.Connector{Shape: memdb.Full}}
 		wc := sqltrace.WrapConnector(fc)
 		if _, ok := wc.(io.Closer); !ok {
 			t.Fatal("wrapped connector is not an io.Closer")
@@ -159,13 +172,14 @@ func TestDriverAndConnectorForwarding(t *testing.T) {
 		}
 	})
 	t.Run("the connector's Driver is the wrapped driver", func(t *testing.T) {
-		d := &fakeDriver{shape: "full"}
-		db := sqltrace.OpenDB(&fakeConnector{d: d})
+		c := &memdb.Connector{Shape: memdb.Full}
+		d := c.Driver()
+		db := sqltrace.OpenDB(c)
 		defer db.Close()
-		if db.Driver() == driver.Driver(d) {
+		if db.Driver() == d {
 			t.Fatal("db.Driver() is the unwrapped driver")
 		}
-		if sqltrace.Unwrap(db.Driver()) != driver.Driver(d) {
+		if sqltrace.Unwrap(db.Driver()) != d {
 			t.Errorf("Unwrap(db.Driver()) = %v, want the driver", sqltrace.Unwrap(db.Driver()))
 		}
 	})
@@ -181,7 +195,7 @@ func kinds(events []sqltrace.Event) string {
 
 func TestErrSkip(t *testing.T) {
 	t.Run("a query the driver answers with ErrSkip is one query event", func(t *testing.T) {
-		db, d := openFake(t, "skip")
+		db, mem := openFake(t, memdb.Skip)
 		ctx, got := sqltrace.Capture(t.Context())
 		var n int
 		if err := db.QueryRowContext(ctx, "SELECT n FROM t WHERE id = ?", 7).Scan(&n); err != nil {
@@ -194,8 +208,8 @@ func TestErrSkip(t *testing.T) {
 		if kinds(ev) != "query,exec" {
 			t.Fatalf("events = %s, want query,exec", kinds(ev))
 		}
-		if d.prepares.Load() != 2 {
-			t.Errorf("driver prepared %d times, want 2 (database/sql's fallback)", d.prepares.Load())
+		if mem.Prepares() != 2 {
+			t.Errorf("driver prepared %d times, want 2 (database/sql's fallback)", mem.Prepares())
 		}
 		for _, e := range ev {
 			if e.Err != nil || len(e.Args) != 1 {
@@ -207,7 +221,7 @@ func TestErrSkip(t *testing.T) {
 		}
 	})
 	t.Run("a statement whose fallback prepare fails is one failed event", func(t *testing.T) {
-		db, _ := openFake(t, "skip")
+		db, _ := openFake(t, memdb.Skip)
 		ctx, got := sqltrace.Capture(t.Context())
 		if _, err := db.ExecContext(ctx, "UPDATE t SET SYNTAX ERROR = ?", 1); err == nil {
 			t.Fatal("exec succeeded")
@@ -218,7 +232,7 @@ func TestErrSkip(t *testing.T) {
 		}
 	})
 	t.Run("an explicit prepare is still recorded", func(t *testing.T) {
-		db, _ := openFake(t, "skip")
+		db, _ := openFake(t, memdb.Skip)
 		ctx, got := sqltrace.Capture(t.Context())
 		st, err := db.PrepareContext(ctx, "SELECT n FROM t WHERE id = ?")
 		if err != nil {
@@ -234,7 +248,7 @@ func TestErrSkip(t *testing.T) {
 		}
 	})
 	t.Run("a driver with neither Queryer interface goes through prepare once", func(t *testing.T) {
-		db, d := openFake(t, "min")
+		db, mem := openFake(t, memdb.Min)
 		ctx, got := sqltrace.Capture(t.Context())
 		rows, err := db.QueryContext(ctx, "SELECT n")
 		if err != nil {
@@ -245,18 +259,18 @@ func TestErrSkip(t *testing.T) {
 			n++
 		}
 		rows.Close()
-		if n != fakeRowCount || kinds(got.Events()) != "query" || got.Events()[0].Rows != fakeRowCount {
+		if n != memdb.RowsPerQuery || kinds(got.Events()) != "query" || got.Events()[0].Rows != memdb.RowsPerQuery {
 			t.Errorf("read %d rows, events %s (%v)", n, kinds(got.Events()), got.Events())
 		}
-		if d.prepares.Load() != 1 {
-			t.Errorf("prepared %d times, want 1", d.prepares.Load())
+		if mem.Prepares() != 1 {
+			t.Errorf("prepared %d times, want 1", mem.Prepares())
 		}
 	})
 }
 
 func TestErrBadConnStillMakesDatabaseSQLRetry(t *testing.T) {
-	db, d := openFake(t, "full")
-	d.badConns.Store(1)
+	db, mem := openFake(t, memdb.Full)
+	mem.FailNextExecs(1)
 	ctx, got := sqltrace.Capture(t.Context())
 	if _, err := db.ExecContext(ctx, "UPDATE t SET n = 1"); err != nil {
 		t.Fatalf("exec failed; database/sql did not retry: %v", err)
@@ -269,7 +283,7 @@ func TestErrBadConnStillMakesDatabaseSQLRetry(t *testing.T) {
 
 func TestCancelledQueriesAreRecordedWithTheirError(t *testing.T) {
 	t.Run("cancelled before it runs", func(t *testing.T) {
-		db, _ := openFake(t, "full")
+		db, _ := openFake(t, memdb.Full)
 		ctx, got := sqltrace.Capture(t.Context())
 		conn, err := db.Conn(ctx)
 		if err != nil {
@@ -287,7 +301,7 @@ func TestCancelledQueriesAreRecordedWithTheirError(t *testing.T) {
 		}
 	})
 	t.Run("cancelled while its rows are read: database/sql closes them from its own goroutine", func(t *testing.T) {
-		db, _ := openFake(t, "full")
+		db, _ := openFake(t, memdb.Full)
 		ctx, got := sqltrace.Capture(t.Context())
 		cctx, cancel := context.WithCancel(ctx)
 		rows, err := db.QueryContext(cctx, "SELECT n")
@@ -309,7 +323,7 @@ func TestCancelledQueriesAreRecordedWithTheirError(t *testing.T) {
 }
 
 func TestStatementsRecordIntoTheContextOfEachExecution(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	st, err := db.PrepareContext(t.Context(), "SELECT n WHERE id = ?")
 	if err != nil {
 		t.Fatal(err)
@@ -329,7 +343,7 @@ func TestStatementsRecordIntoTheContextOfEachExecution(t *testing.T) {
 }
 
 func TestTransactions(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	ctx, got := sqltrace.Capture(t.Context())
 	for _, commit := range []bool{true, false} {
 		tx, err := db.BeginTx(ctx, nil)
@@ -368,7 +382,7 @@ func TestTransactions(t *testing.T) {
 }
 
 func TestArgumentsAreCapped(t *testing.T) {
-	db, _ := openFake(t, "full", sqltrace.WithArgLimits(8, 20))
+	db, _ := openFake(t, memdb.Full, sqltrace.WithArgLimits(8, 20))
 	ctx, got := sqltrace.Capture(t.Context())
 	blob := make([]byte, 10<<20)
 	if _, err := db.ExecContext(ctx, "INSERT", "short", strings.Repeat("é", 100), blob, sql.Named("n", 42), "dropped"); err != nil {
@@ -384,7 +398,7 @@ func TestArgumentsAreCapped(t *testing.T) {
 		t.Error("the event shares the caller's byte slice")
 	}
 
-	db2, _ := openFake(t, "full")
+	db2, _ := openFake(t, memdb.Full)
 	ctx2, got2 := sqltrace.Capture(t.Context())
 	if _, err := db2.ExecContext(ctx2, "INSERT", sql.Named("n", int64(42)), []int64{1, 2}); err != nil {
 		t.Fatal(err)
@@ -395,7 +409,7 @@ func TestArgumentsAreCapped(t *testing.T) {
 }
 
 func TestCallerIsTheLineOfAppCode(t *testing.T) {
-	db, _ := openFake(t, "full")
+	db, _ := openFake(t, memdb.Full)
 	ctx, got := sqltrace.Capture(t.Context())
 	_, file, line, _ := runtime.Caller(0)
 	rows, err := db.QueryContext(ctx, "SELECT n") // line+1
@@ -412,7 +426,7 @@ func TestCallerIsTheLineOfAppCode(t *testing.T) {
 		t.Errorf("stack does not start at the caller: %v", st)
 	}
 	t.Run("not captured with WithoutCallers", func(t *testing.T) {
-		db, _ := openFake(t, "full", sqltrace.WithoutCallers())
+		db, _ := openFake(t, memdb.Full, sqltrace.WithoutCallers())
 		ctx, got := sqltrace.Capture(t.Context())
 		if _, err := db.ExecContext(ctx, "UPDATE"); err != nil {
 			t.Fatal(err)
@@ -422,7 +436,7 @@ func TestCallerIsTheLineOfAppCode(t *testing.T) {
 		}
 	})
 	t.Run("WithSkipPackages skips the app's own database helper", func(t *testing.T) {
-		db, _ := openFake(t, "full", sqltrace.WithSkipPackages("github.com/debugtoolbar/debugtoolbar/sqltrace_test"))
+		db, _ := openFake(t, memdb.Full, sqltrace.WithSkipPackages("github.com/debugtoolbar/debugtoolbar/sqltrace_test"))
 		ctx, got := sqltrace.Capture(t.Context())
 		if _, err := db.ExecContext(ctx, "UPDATE"); err != nil {
 			t.Fatal(err)
@@ -448,9 +462,9 @@ func TestNoRecorderAllocatesNothingBeyondTheDriver(t *testing.T) {
 		}
 		return least
 	}
-	raw := sql.OpenDB(&fakeConnector{d: &fakeDriver{shape: "full"}})
+	raw := sql.OpenDB(&memdb.Connector{Shape: memdb.Full})
 	defer raw.Close()
-	wrapped, _ := openFake(t, "full")
+	wrapped, _ := openFake(t, memdb.Full)
 	if r, w := run(raw), run(wrapped); w > r {
 		t.Errorf("wrapper without a recorder: %v allocations per query and exec, raw driver: %v", w, r)
 	}

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/debugtoolbar/debugtoolbar/internal/integration/memdb"
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
@@ -169,7 +169,7 @@ func TestMemoryPerRecord(t *testing.T) {
 // full.
 func measureRecords(t *testing.T, history, maxQ, maxCache int, shape argShape) (perRecord uint64, kept keptCounts) {
 	t.Helper()
-	db := sqltrace.OpenDB(memdb.Connector{})
+	db := sqltrace.OpenDB(&memdb.Connector{})
 	defer db.Close()
 	tb, err := toolbar.New(toolbar.Config{
 		HistorySize: history, MaxQueries: maxQ, MaxCacheCalls: maxCache, MaxSpans: maxCache,

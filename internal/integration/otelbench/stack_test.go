@@ -24,7 +24,7 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.40.0"
 	"go.opentelemetry.io/otel/trace"
 
-	"github.com/debugtoolbar/debugtoolbar/internal/integration/memdb"
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
@@ -59,7 +59,7 @@ func openDB(t testing.TB, db *sql.DB) *sql.DB {
 
 // bareStack is plain database/sql and no middleware.
 func bareStack(t testing.TB) http.Handler {
-	return pageHandler(openDB(t, sql.OpenDB(memdb.Connector{})))
+	return pageHandler(openDB(t, sql.OpenDB(&memdb.Connector{})))
 }
 
 // keptRequests is how many requests' spans the otel stack keeps at most
@@ -78,7 +78,7 @@ func otelStack(t testing.TB) (http.Handler, *tracetest.SpanRecorder) {
 	rec := tracetest.NewSpanRecorder()
 	tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()), sdktrace.WithSpanProcessor(rec))
 	t.Cleanup(func() { tp.Shutdown(context.Background()) })
-	db := openDB(t, otelsql.OpenDB(memdb.Connector{},
+	db := openDB(t, otelsql.OpenDB(&memdb.Connector{},
 		otelsql.WithTracerProvider(tp),
 		otelsql.WithAttributes(semconv.DBSystemNameOtherSQL)))
 	h := otelhttp.NewHandler(pageHandler(db), "page", otelhttp.WithTracerProvider(tp))
@@ -98,7 +98,7 @@ func toolbarStack(t testing.TB) (http.Handler, *toolbar.Toolbar) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := openDB(t, sqltrace.OpenDB(memdb.Connector{}))
+	db := openDB(t, sqltrace.OpenDB(&memdb.Connector{}))
 	return tb.Middleware(pageHandler(db)), tb
 }
 

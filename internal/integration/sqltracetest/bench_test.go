@@ -6,7 +6,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/debugtoolbar/debugtoolbar/internal/integration/memdb"
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 	_ "modernc.org/sqlite"
 )
@@ -88,11 +88,11 @@ func benchQueries(b *testing.B, open func(b *testing.B, opts ...sqltrace.Option)
 func BenchmarkQuery(b *testing.B) {
 	b.Run("driver=memory", func(b *testing.B) {
 		open := func(b *testing.B, opts ...sqltrace.Option) *sql.DB {
-			db := sqltrace.OpenDB(memdb.Connector{}, opts...)
+			db := sqltrace.OpenDB(&memdb.Connector{}, opts...)
 			b.Cleanup(func() { db.Close() })
 			return db
 		}
-		raw := sql.OpenDB(memdb.Connector{})
+		raw := sql.OpenDB(&memdb.Connector{})
 		defer raw.Close()
 		benchQueries(b, open, raw, "SELECT n FROM t WHERE id = ?", 1)
 	})

@@ -12,7 +12,7 @@ import (
 
 	_ "modernc.org/sqlite"
 
-	"github.com/debugtoolbar/debugtoolbar/internal/integration/memdb"
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
@@ -67,7 +67,7 @@ func BenchmarkObservedPage(b *testing.B) {
 		benchPage(b, db)
 	})
 	b.Run("db=memory", func(b *testing.B) {
-		db := sqltrace.OpenDB(memdb.Connector{})
+		db := sqltrace.OpenDB(&memdb.Connector{})
 		defer db.Close()
 		benchPage(b, db)
 	})

@@ -9,7 +9,7 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/debugtoolbar/debugtoolbar/internal/integration/memdb"
+	"github.com/debugtoolbar/debugtoolbar/internal/memdb"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
@@ -31,7 +31,7 @@ func pointQueries(db *sql.DB, n int) http.Handler {
 // bare and observed: the toolbar's cost of recording them, finishing the
 // record (grouping, counting, alerts) and keeping it in the history.
 func BenchmarkThousandQueryRequest(b *testing.B) {
-	db := sqltrace.OpenDB(memdb.Connector{})
+	db := sqltrace.OpenDB(&memdb.Connector{})
 	defer db.Close()
 	tb, err := toolbar.New(toolbar.Config{})
 	if err != nil {
@@ -63,7 +63,7 @@ func BenchmarkThousandQueryRequest(b *testing.B) {
 // marking) per recorded query.
 func BenchmarkRetainedBytesPerQuery(b *testing.B) {
 	const records, queries = 100, 1000
-	db := sqltrace.OpenDB(memdb.Connector{})
+	db := sqltrace.OpenDB(&memdb.Connector{})
 	defer db.Close()
 	h := pointQueries(db, queries)
 	for b.Loop() {
