@@ -3,12 +3,10 @@ package toolbar
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
+	"github.com/a-h/templ"
 	"strconv"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -71,25 +69,25 @@ func formatMS(d time.Duration) string {
 // (either may be ""). The page may be in any charset, so the snippet is
 // ASCII: the JSON escapes everything else.
 func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) ([]byte, error) {
-	page := struct {
-		Prefix     string      `json:"prefix"`
-		Styles     []string    `json:"styles"`
-		StyleNonce string      `json:"style_nonce,omitempty"`
-		Record     toolbarData `json:"record"`
-	}{tb.cfg.Prefix, tb.assets.styles, styleNonce, tb.toolbarData(rec)}
-	var data any = page // encoded once, by templ
-	if !page.Record.isASCII() {
-		raw, err := asciiJSON(page)
-		if err != nil {
-			return nil, err
-		}
-		data = raw
-	}
+	d := tb.toolbarData(rec)
+	data := appendSnippetData(make([]byte, 0, 1024), tb.cfg.Prefix, tb.assets.styles, styleNonce, &d)
 	var b bytes.Buffer
-	if err := snippet(data, tb.assets.script, scriptNonce).Render(context.Background(), &b); err != nil {
+	b.Grow(len(data) + 512)
+	if err := snippet(string(data), tb.assets.script, scriptNonce).Render(context.Background(), &b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// dataScript is the element that carries the snippet's data, as
+// templ.JSONScript writes one; templ does not interpolate into a script
+// element, and data is already encoded for one (see appendSnippetData).
+func dataScript(data, nonce string) templ.Component {
+	s := `<script id="debugtoolbar-data" type="application/json"`
+	if nonce != "" {
+		s += ` nonce="` + templ.EscapeString(nonce) + `"`
+	}
+	return templ.Raw(s + ">" + data + "</script>")
 }
 
 // assetURLs are the URLs of the toolbar's assets under its prefix,
@@ -103,47 +101,6 @@ type assetURLs struct {
 func newAssetURLs(prefix string) assetURLs {
 	url := func(name string) string { return prefix + "static/" + assets.Path(name) }
 	return assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}}
-}
-
-// isASCII reports whether every text of d is ASCII (the prefix and asset
-// URLs are by construction), so that JSON encodes it as ASCII.
-func (d *toolbarData) isASCII() bool {
-	ok := isASCII(d.Method) && isASCII(d.Path) && isASCII(d.Summary)
-	for _, p := range d.Panels {
-		ok = ok && isASCII(p.ID) && isASCII(p.Title) && isASCII(p.Summary)
-	}
-	for _, f := range d.RedirectedFrom {
-		ok = ok && isASCII(f.Method) && isASCII(f.URL)
-	}
-	return ok
-}
-
-// asciiJSON encodes v with every non-ASCII character escaped.
-func asciiJSON(v any) (json.RawMessage, error) {
-	b, err := json.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	ascii := true
-	for _, c := range b {
-		ascii = ascii && c < utf8.RuneSelf
-	}
-	if ascii {
-		return b, nil
-	}
-	out := make([]byte, 0, len(b)+32)
-	for _, r := range string(b) {
-		switch {
-		case r < utf8.RuneSelf:
-			out = append(out, byte(r))
-		case r > 0xFFFF:
-			r1, r2 := utf16.EncodeRune(r)
-			out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
-		default:
-			out = fmt.Appendf(out, `\u%04x`, r)
-		}
-	}
-	return out, nil
 }
 
 // ms is a duration in milliseconds, to the microsecond.

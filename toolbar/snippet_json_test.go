@@ -1,0 +1,49 @@
+package toolbar
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+)
+
+func TestTheSnippetsDataIsWhatEncodingJSONWrites(t *testing.T) {
+	texts := []string{"", "plain", `quote " backslash \ slash /`, "</script><!--", "a & b > c", "tab\tnew\nline\rcr\x00\x1f\x7f",
+		"héllo wörld", "日本語", "emoji 😀 𝄞", "line\u2028sep\u2029", "bad \xff\xfe utf-8 \xc3"}
+	for _, s := range texts {
+		d := toolbarData{ID: s, Method: s, Path: "/" + s, Status: 200, DurationMS: 12.345, Queries: 3, Alerts: 1, Level: "danger", Summary: s,
+			Panels:         []panelEntry{{ID: "sql", Title: s, Summary: s, Level: "info"}, {ID: "x", Title: "X"}},
+			RedirectedFrom: []panels.Redirect{{ID: "r", Method: "POST", URL: "/" + s, Status: 303}}}
+		for _, d := range []toolbarData{d, {Path: s}} {
+			got := appendSnippetData(nil, "/__debug__/", []string{"/a.css", s}, s, &d)
+			want, err := json.Marshal(struct {
+				Prefix     string      `json:"prefix"`
+				Styles     []string    `json:"styles"`
+				StyleNonce string      `json:"style_nonce,omitempty"`
+				Record     toolbarData `json:"record"`
+			}{"/__debug__/", []string{"/a.css", s}, s, d})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var g, w any
+			if err := json.Unmarshal(got, &g); err != nil {
+				t.Fatalf("%q: %v in %s", s, err, got)
+			}
+			json.Unmarshal(want, &w)
+			if !reflect.DeepEqual(g, w) {
+				t.Errorf("%q:\n got %s\nwant %s", s, got, want)
+			}
+			for _, c := range got {
+				if c >= 0x80 || c < 0x20 {
+					t.Errorf("%q: byte %#x in %s", s, c, got)
+					break
+				}
+			}
+			if strings.ContainsAny(string(got), "<>&") {
+				t.Errorf("%q: markup characters in %s", s, got)
+			}
+		}
+	}
+}
