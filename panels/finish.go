@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -369,4 +370,12 @@ func (r *Record) where(stack int32) string {
 		return "an unknown caller"
 	}
 	return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
+}
+
+// plural returns "1 query" or "3 queries", for the alerts' messages.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return strconv.Itoa(n) + " " + many
 }

@@ -4,13 +4,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/debugtoolbar/debugtoolbar/internal/recordtest"
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
 
-func q(sql string, d time.Duration, args ...any) panels.Query {
-	return queriesOf(time.Time{}, sqltrace.Event{Kind: sqltrace.KindQuery, SQL: sql, Args: args, Duration: d})[0]
-}
+// q is a query of sql that took d, for the tables.
+var q = recordtest.Query
 
 func kindsOf(alerts []panels.Alert) map[panels.AlertKind]int {
 	m := map[panels.AlertKind]int{}
@@ -41,7 +41,7 @@ func TestAnalyze(t *testing.T) {
 		{"dropped queries are reported", nil, 3, map[panels.AlertKind]int{panels.AlertQueriesCapped: 1}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			got := kindsOf(analyze(&panels.Record{Queries: c.queries, QueriesDropped: c.dropped}, panels.Thresholds{}))
+			got := kindsOf(recordtest.Analyze(&panels.Record{Queries: c.queries, QueriesDropped: c.dropped}, panels.Thresholds{}))
 			if len(got) != len(c.want) {
 				t.Fatalf("alerts = %v, want %v", got, c.want)
 			}
@@ -57,7 +57,7 @@ func TestAnalyze(t *testing.T) {
 		for i := range 60 {
 			qs = append(qs, q("SELECT 1", 0, int64(i)))
 		}
-		if got := kindsOf(analyze(&panels.Record{Queries: qs}, panels.Thresholds{TooManyQueries: 50, Similar: 100})); got[panels.AlertTooManyQueries] != 1 {
+		if got := kindsOf(recordtest.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{TooManyQueries: 50, Similar: 100})); got[panels.AlertTooManyQueries] != 1 {
 			t.Errorf("alerts = %v", got)
 		}
 	})
@@ -70,8 +70,30 @@ func TestDuplicatesAreOneAlertPerShapeAndNotRepeatedUnderAnNPlusOne(t *testing.T
 	}
 	qs = append(qs, q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)),
 		q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)))
-	got := kindsOf(analyze(&panels.Record{Queries: qs}, panels.Thresholds{Similar: 5}))
+	got := kindsOf(recordtest.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{Similar: 5}))
 	if got[panels.AlertNPlusOne] != 1 || got[panels.AlertDuplicate] != 1 || len(got) != 2 {
 		t.Errorf("alerts = %v, want one N+1 and one duplicate alert", got)
+	}
+}
+
+func TestTheRecordsLevelIsItsWorstAlert(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		rec  *panels.Record
+		want panels.Severity
+	}{
+		{"no alerts is info", &panels.Record{Queries: []panels.Query{q("SELECT 1", 0)}}, panels.Info},
+		{"a failed query is danger over the warning of a slow one", &panels.Record{Queries: []panels.Query{
+			q("SELECT pg_sleep(1)", time.Second), {Kind: sqltrace.KindExec, SQL: "UPDATE t SET a = 1", Err: "boom", Stack: -1}}}, panels.Danger},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			c.rec.Finish(panels.Thresholds{})
+			if got := c.rec.Stats.Level; got != c.want {
+				t.Errorf("Level = %v, want %v", got, c.want)
+			}
+			if got := c.rec.Summary().Level; got != c.want {
+				t.Errorf("the summary's level = %v, want %v", got, c.want)
+			}
+		})
 	}
 }

@@ -1,18 +1,14 @@
 package panels
 
-import (
-	"cmp"
-	"slices"
-
-	"github.com/a-h/templ"
-)
+import "github.com/a-h/templ"
 
 // Panel is one tab of the toolbar: a title, a one-line summary for the side
 // bar, a level that colours it, and the body shown when it is opened. The
-// built-in panels (Default) are Panels like any other; add one of your own
-// with toolbar.Config.Panels:
+// built-in panels (toolbar.DefaultPanels) are Panels like any other; add
+// one of your own with toolbar.Config.Panels (the package documentation
+// has a whole one):
 //
-//	toolbar.New(toolbar.Config{Panels: append(panels.Default(), flagsPanel{})})
+//	toolbar.New(toolbar.Config{Panels: append(toolbar.DefaultPanels(), flagsPanel{})})
 //
 // A panel only reads the record it is given, which is finished: its
 // counts, groups and alerts are computed (see Record.Finish) and it does
@@ -54,44 +50,4 @@ type Panel interface {
 	Level(r *Record) Severity
 	// Content is the panel's body, an HTML fragment.
 	Content(r *Record) templ.Component
-}
-
-// Default returns the built-in panels in the order the toolbar shows them:
-// Request, Response, Timer, SQL, Cache, Versions.
-func Default() []Panel {
-	return []Panel{RequestPanel{}, ResponsePanel{}, TimerPanel{}, SQLPanel{}, CachePanel{}, VersionsPanel{}}
-}
-
-// ByID returns the panel of ps whose ID is id.
-func ByID(ps []Panel, id string) (Panel, bool) {
-	for _, p := range ps {
-		if p.ID() == id {
-			return p, true
-		}
-	}
-	return nil, false
-}
-
-// bySeverity returns the alerts most severe first, in the analysis's order
-// within a severity, so that what is most wrong is read first.
-func bySeverity(alerts []Alert) []Alert {
-	desc := func(a, b Alert) int { return cmp.Compare(b.Severity, a.Severity) }
-	if slices.IsSortedFunc(alerts, desc) {
-		return alerts
-	}
-	out := slices.Clone(alerts)
-	slices.SortStableFunc(out, desc)
-	return out
-}
-
-// levelClass is the class that colours an element by severity. The toolbar
-// chrome uses the same names.
-func levelClass(s Severity) string {
-	switch s {
-	case Warning:
-		return "dt-level-warning"
-	case Danger:
-		return "dt-level-danger"
-	}
-	return "dt-level-info"
 }

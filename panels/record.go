@@ -1,6 +1,3 @@
-// Package panels holds what debugtoolbar knows about one request (the
-// [Record]), the analysis that turns it into alerts, and the panels that
-// show it.
 package panels
 
 import (

@@ -1,7 +1,5 @@
 package panels
 
-import "strconv"
-
 // RequestBody is what the app read of a request's body, as the toolbar
 // kept it while the app read it: never more than the app read, at most
 // the toolbar's cap (Config.MaxRequestBodyBytes), redacted like the rest
@@ -34,29 +32,4 @@ type FormFile struct {
 	// Size is how many bytes of the file the body held; when the body
 	// was truncated within it, the bytes that were kept.
 	Size int64 `json:"size"`
-}
-
-// bodyFacts are the body's labelled facts in the Request panel.
-func bodyFacts(b RequestBody) []pair {
-	read := strconv.FormatInt(b.Read, 10) + " bytes"
-	if b.Truncated {
-		read += ", truncated: only the first are kept"
-	}
-	facts := []pair{{"Content type", orNone(b.ContentType)}, {"Read by the app", read}}
-	if b.Note != "" {
-		facts = append(facts, pair{"Note", b.Note})
-	}
-	return facts
-}
-
-func filePairs(fs []FormFile) []pair {
-	out := make([]pair, len(fs))
-	for i, f := range fs {
-		v := f.Filename + " (" + strconv.FormatInt(f.Size, 10) + " bytes"
-		if f.ContentType != "" {
-			v += ", " + f.ContentType
-		}
-		out[i] = pair{f.Field, v + ")"}
-	}
-	return out
 }

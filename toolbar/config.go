@@ -82,9 +82,9 @@ type Config struct {
 	MaxRecordBytes int
 	// Thresholds tune the alerts (slow query, N+1...).
 	Thresholds panels.Thresholds
-	// Panels are the toolbar's panels, in order (default
-	// panels.Default()). Add one of your own with
-	// append(panels.Default(), myPanel{}); see panels.Panel.
+	// Panels are the toolbar's panels, in order (nil means
+	// DefaultPanels()). Add one of your own with
+	// append(DefaultPanels(), myPanel{}); see panels.Panel.
 	Panels []panels.Panel
 	// RedactNames are extra name fragments (case-insensitive, matched
 	// anywhere in a name) whose header, query, form, cookie and SQL argument

@@ -7,7 +7,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/go-chi/chi/v5"
 
-	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/render"
 )
 
 // pageCSP is the toolbar's own pages' Content-Security-Policy: nothing
@@ -31,8 +31,8 @@ func writeHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Compo
 	w.Write(b.Bytes())
 }
 
-func (tb *Toolbar) pageData() panels.PageData {
-	return panels.PageData{Prefix: tb.cfg.Prefix, Styles: tb.assets.pageStyles}
+func (tb *Toolbar) pageData() render.PageData {
+	return render.PageData{Prefix: tb.cfg.Prefix, Styles: tb.assets.pageStyles}
 }
 
 func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {
@@ -40,12 +40,12 @@ func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		tb.log.Warn("debugtoolbar: listing the history store", "error", err)
 	}
-	writeHTML(w, r, http.StatusOK, panels.HistoryPage(tb.pageData(), list))
+	writeHTML(w, r, http.StatusOK, render.HistoryPage(tb.pageData(), list))
 }
 
 func (tb *Toolbar) requestPage(w http.ResponseWriter, r *http.Request) {
 	if rec, ok := tb.record(w, r); ok {
-		writeHTML(w, r, http.StatusOK, panels.RequestPage(tb.pageData(), rec, tb.panels))
+		writeHTML(w, r, http.StatusOK, render.RequestPage(tb.pageData(), rec, tb.panels))
 	}
 }
 
@@ -56,7 +56,7 @@ func (tb *Toolbar) panelFragment(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	p, ok := panels.ByID(tb.panels, chi.URLParam(r, "panel"))
+	p, ok := render.ByID(tb.panels, chi.URLParam(r, "panel"))
 	if !ok {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "no such panel"})
 		return

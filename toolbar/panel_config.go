@@ -4,7 +4,23 @@ import (
 	"fmt"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/render"
 )
+
+// DefaultPanels returns the built-in panels, in the order the toolbar shows
+// them: Request, Response, Timer, SQL, Cache and Versions. It is what New
+// uses when Config.Panels is nil; append your own to it:
+//
+//	toolbar.New(toolbar.Config{Panels: append(toolbar.DefaultPanels(), flagsPanel{})})
+//
+// Each call returns a new slice. Built with -tags nodebugtoolbar it returns
+// nil, so that a release build does not link the panels.
+func DefaultPanels() []panels.Panel {
+	if !enabled {
+		return nil
+	}
+	return render.Builtin()
+}
 
 // checkPanels validates Config.Panels: each panel has an id of lower-case
 // letters, digits and '-' that no other has (it names the panel in URLs

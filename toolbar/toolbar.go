@@ -135,7 +135,7 @@ func New(cfg Config) (*Toolbar, error) {
 		store = fileStore{fs}
 	}
 	if cfg.Panels == nil {
-		cfg.Panels = panels.Default()
+		cfg.Panels = DefaultPanels()
 	}
 	if err := checkPanels(cfg.Panels); err != nil {
 		return nil, err

@@ -16,7 +16,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/jmoiron/sqlx"
 
-	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 
@@ -75,7 +74,7 @@ func newApp(ctx context.Context, opts options) (*app, error) {
 	a.pairs = pairs(cursor)
 
 	if opts.Toolbar.Panels == nil {
-		opts.Toolbar.Panels = append(panels.Default(), lessonPanel{})
+		opts.Toolbar.Panels = append(toolbar.DefaultPanels(), lessonPanel{})
 	}
 	tb, err := toolbar.New(opts.Toolbar)
 	if err != nil {

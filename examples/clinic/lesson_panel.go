@@ -10,7 +10,7 @@ import (
 // page records what the panel shows with toolbar.RecordData, and the panel
 // reads it back from the record with panels.DataOf, so it works on any
 // request of the history, after a restart too. The toolbar is given it
-// with toolbar.Config{Panels: append(panels.Default(), lessonPanel{})}.
+// with toolbar.Config{Panels: append(toolbar.DefaultPanels(), lessonPanel{})}.
 
 // lessonKey is the key the clinic's pages record their lesson under.
 const lessonKey = "clinic.lesson"

@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	tb, err := toolbar.New(toolbar.Config{})
+	tb, err := toolbar.New(toolbar.Config{Panels: toolbar.DefaultPanels()})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -1,0 +1,91 @@
+package render
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/a-h/templ"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+)
+
+// requestPanel shows what the client asked for: method, URL, route, client
+// address, query and form values, headers and cookies, as redacted by the
+// toolbar.
+type requestPanel struct{}
+
+// ID implements panels.Panel.
+func (requestPanel) ID() string { return "request" }
+
+// Title implements panels.Panel.
+func (requestPanel) Title() string { return "Request" }
+
+// Summary implements panels.Panel: the method and the route, or the path when no
+// router named one.
+func (requestPanel) Summary(r *panels.Record) string {
+	target := r.Request.Route
+	if target == "" {
+		target = r.Request.Path
+	}
+	// ServeMux patterns may already start with the method ("GET /{$}").
+	if r.Request.Method == "" || strings.HasPrefix(target, r.Request.Method+" ") {
+		return target
+	}
+	return r.Request.Method + " " + target
+}
+
+// Level implements panels.Panel: the request itself is never wrong.
+func (requestPanel) Level(*panels.Record) panels.Severity { return panels.Info }
+
+// Content implements panels.Panel.
+func (requestPanel) Content(r *panels.Record) templ.Component { return requestContent(r) }
+
+// pair is one row of a name/value table.
+type pair struct{ Name, Value string }
+
+// headerPairs lists a header sorted by name, one row per value.
+func headerPairs(h http.Header) []pair { return valuePairs(url.Values(h)) }
+
+// valuePairs lists url.Values sorted by name, one row per value.
+func valuePairs(v url.Values) []pair {
+	names := make([]string, 0, len(v))
+	for k := range v {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	var out []pair
+	for _, k := range names {
+		if len(v[k]) == 0 {
+			out = append(out, pair{k, ""})
+		}
+		for _, val := range v[k] {
+			out = append(out, pair{k, val})
+		}
+	}
+	return out
+}
+
+func cookiePairs(cs []panels.Cookie) []pair {
+	out := make([]pair, len(cs))
+	for i, c := range cs {
+		out[i] = pair(c)
+	}
+	return out
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+// orNone shows an empty value as a dash.
+func orNone(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}

@@ -1,0 +1,111 @@
+package render
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/a-h/templ"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
+)
+
+// responsePanel shows what the app answered: status, content type, size,
+// headers, whether the toolbar could be injected, and a panic if the
+// handler raised one.
+type responsePanel struct{}
+
+// ID implements panels.Panel.
+func (responsePanel) ID() string { return "response" }
+
+// Title implements panels.Panel.
+func (responsePanel) Title() string { return "Response" }
+
+// Summary implements panels.Panel: "200 OK, text/html, 12.5 KiB".
+func (responsePanel) Summary(r *panels.Record) string {
+	if r.Panic != "" {
+		return "panic: " + truncate(r.Panic, 60)
+	}
+	if r.Response.Status == 0 {
+		return ""
+	}
+	s := statusLine(r.Response.Status)
+	if ct := mediaType(r.Response.ContentType); ct != "" {
+		s += ", " + ct
+	}
+	return s + ", " + formatBytes(r.Response.Size)
+}
+
+// Level implements panels.Panel: Danger for a panic or a 5xx status, Warning for a
+// 4xx.
+func (responsePanel) Level(r *panels.Record) panels.Severity {
+	switch {
+	case r.Panic != "" || r.Response.Status >= 500:
+		return panels.Danger
+	case r.Response.Status >= 400:
+		return panels.Warning
+	}
+	return panels.Info
+}
+
+// Content implements panels.Panel.
+func (responsePanel) Content(r *panels.Record) templ.Component { return responseContent(r) }
+
+// statusLine is "404 Not Found".
+func statusLine(code int) string {
+	if code == 0 {
+		return "—"
+	}
+	s := strconv.Itoa(code)
+	if t := http.StatusText(code); t != "" {
+		s += " " + t
+	}
+	return s
+}
+
+// statusClass colours a status code by its class.
+func statusClass(code int) string {
+	switch {
+	case code >= 500:
+		return "dt-status dt-status-5xx"
+	case code >= 400:
+		return "dt-status dt-status-4xx"
+	case code >= 300:
+		return "dt-status dt-status-3xx"
+	case code >= 200:
+		return "dt-status dt-status-2xx"
+	}
+	return "dt-status"
+}
+
+// mediaType is a Content-Type without its parameters.
+func mediaType(ct string) string {
+	for i := 0; i < len(ct); i++ {
+		if ct[i] == ';' {
+			return ct[:i]
+		}
+	}
+	return ct
+}
+
+// injection says whether the toolbar went into the page, and why not.
+func injection(resp *panels.Response) string {
+	if resp.Injected {
+		return "yes"
+	}
+	if resp.NotInjected != "" {
+		return "no: " + resp.NotInjected
+	}
+	return "no"
+}
+
+// truncate shortens s to at most n runes, marking the cut.
+func truncate(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
+}
