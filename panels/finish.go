@@ -267,9 +267,7 @@ func (r *Record) analyze(t Thresholds) []Alert {
 		dupsOf := make(map[int32][]int32) // shape -> its statements that repeat another's SQL and arguments
 		for _, d := range r.Duplicates {
 			s := r.Queries[d[0]].Shape
-			for _, i := range d {
-				dupsOf[s] = append(dupsOf[s], i)
-			}
+			dupsOf[s] = append(dupsOf[s], d...)
 		}
 		for s := range r.Shapes {
 			sh := &r.Shapes[s]

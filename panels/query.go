@@ -110,9 +110,6 @@ func (q *Query) SetArgs(args []Arg) {
 	q.args = string(b)
 }
 
-// sameArgs reports whether two queries have the same arguments.
-func (q *Query) sameArgs(o *Query) bool { return q.args == o.args }
-
 // Arg is a statement's argument as the database got it: Value is nil
 // (NULL), an int64, float64, bool, string, []byte or time.Time; a value
 // of any other type is kept as its text, with Type naming the Go type.

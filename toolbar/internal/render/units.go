@@ -59,15 +59,6 @@ func plural(n int, one, many string) string {
 	return strconv.Itoa(n) + " " + many
 }
 
-// offset is how far into the request t is, 0 when either time is unknown
-// (hand-made events have no start).
-func offset(start, t time.Time) time.Duration {
-	if start.IsZero() || t.IsZero() {
-		return 0
-	}
-	return max(t.Sub(start), 0)
-}
-
 // countOf is a count shown beside a heading, empty for none.
 func countOf(n int) string {
 	if n == 0 {
