@@ -212,3 +212,29 @@ func sqlWords(s string) (words string, breaks []bool) {
 }
 
 func sqlWordsOf(s string) string { w, _ := sqlWords(s); return w }
+
+// benchSQL is the 300-byte ORM-style query BenchmarkFingerprint uses: quoted
+// names, a join, an IN list, string and number literals, a comment and
+// several lines.
+const benchSQL = `SELECT "orders"."id", "orders"."total", "customers"."email"
+FROM "orders" JOIN "customers" ON "customers"."id" = "orders"."customer_id"
+WHERE "orders"."status" IN ('paid', 'shipped', 'new') -- open ones
+  AND "orders"."created_at" >= $1 AND "orders"."total" > 99.5
+ORDER BY "orders"."id" DESC LIMIT 50`
+
+func BenchmarkFormatSQL(b *testing.B) {
+	b.Run("strings.ToLower as a one-pass baseline", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(benchSQL)))
+		for b.Loop() {
+			_ = strings.ToLower(benchSQL)
+		}
+	})
+	b.Run("FormatSQL", func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(benchSQL)))
+		for b.Loop() {
+			_ = panels.FormatSQL(benchSQL)
+		}
+	})
+}
