@@ -3,6 +3,8 @@ package sqltrace
 import (
 	"strings"
 	"sync"
+
+	"github.com/debugtoolbar/debugtoolbar/internal/sqllex"
 )
 
 // Fingerprint returns the shape of the SQL statement sql: the same query with other
@@ -20,7 +22,8 @@ import (
 //   - repeated rows to one: "VALUES (1, 'a'), (2, 'b')" gives "values (?, ?)", as do
 //     row tuples in IN: "(a, b) IN ((1, 2), (3, 4))" gives "(a, b) in ((?, ?))";
 //   - unquoted words (keywords and names) to lower case; quoted identifiers ("Foo",
-//     `Foo`, [Foo]) are kept as written;
+//     `Foo`, [Foo]) are kept as written, and a word after a dot is a name, never a
+//     keyword or a boolean ("t.order", "t.true");
 //   - layout: comments (-- and /* */) are dropped, whitespace becomes one space between
 //     tokens, spacing around commas, parentheses, dots and casts is canonical
 //     ("f(a, b)", "in (?)", "t.col", "x::int"), and a trailing semicolon is dropped.
@@ -37,8 +40,8 @@ import (
 //     operator "?" reads as a marker, which prints the same;
 //   - "#" is an operator (PostgreSQL), not a MySQL comment; "/* */" comments do not
 //     nest; MySQL user variables (@var) read as placeholders;
-//   - "[" right after a name or ")" opens a subscript ("a[1]", "ARRAY[1]"); elsewhere
-//     it starts a quoted identifier ("[dbo].[Users]");
+//   - "[" right after a name or ")" opens a subscript ("a[1]", "ARRAY[1]"); elsewhere,
+//     and after a keyword, it starts a quoted identifier ("[dbo].[Users]", "FROM[Users]");
 //   - ARRAY[...] lists and IN lists of casts ("IN ($1::int)") are not collapsed, and
 //     only ASCII letters are folded to lower case.
 func Fingerprint(sql string) string {
@@ -126,156 +129,55 @@ type fingerprinter struct {
 	prevClass   wordClass
 	pendingSemi bool
 	depth       int // open parentheses; frames[0] is the statement level
-	subDepth    int // open subscripts
 	frames      [maxFrames]frame
 }
 
 func (f *fingerprinter) run() {
 	src := f.src
-	n := len(src)
-	space := false // whitespace or a comment precedes the current token
-	for i := 0; i < n; {
-		c := src[i]
-		var next byte
-		if i+1 < n {
-			next = src[i+1]
+	lx := sqllex.New(src)
+	for {
+		t, ok := lx.Next()
+		if !ok {
+			return
 		}
-		switch {
-		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v':
-			i++
-			space = true
-			continue
-		case c == '-' && next == '-':
-			i += 2
-			for i < n && src[i] != '\n' {
-				i++
-			}
-			space = true
-			continue
-		case c == '/' && next == '*':
-			i = indexFrom(src, i+2, "*/")
-			space = true
-			continue
-		case c == ';':
-			i++
+		switch t.Kind {
+		case sqllex.Comment:
+		case sqllex.Semicolon:
 			if len(f.out) > 0 {
 				f.pendingSemi = true
 			}
-			space = true
-			continue
-		}
-
-		switch {
-		case c == '\'':
-			i = skipString(src, i)
+		case sqllex.String, sqllex.Number, sqllex.Placeholder:
 			f.marker()
-		case c == '"' || c == '`':
-			i = f.quoted(i, c)
-		case c == '[':
-			if prev := f.last(); !space && (prev == kWord || prev == kQuoted || prev == kClose || prev == kSubClose) {
-				f.punct(kSubOpen, '[')
-				f.subDepth++
-				i++
-			} else {
-				i = f.quoted(i, ']')
-			}
-		case c == ']':
-			if f.subDepth > 0 {
-				f.subDepth--
-				f.punct(kSubClose, ']')
-			} else {
-				f.punct(kOther, ']')
-			}
-			i++
-		case c == '(':
+		case sqllex.Word:
+			f.word(src[t.Start:t.End], t.Keyword)
+		case sqllex.QuotedName:
+			f.punct2(kQuoted, src[t.Start:t.End])
+		case sqllex.Open:
 			f.open()
-			i++
-		case c == ')':
+		case sqllex.Close:
 			f.close()
-			i++
-		case c == ',':
+		case sqllex.Comma:
 			f.punct(kComma, ',')
-			i++
-		case c == '.':
-			prev := f.last()
-			qualifies := prev == kWord || prev == kKeyword || prev == kQuoted || prev == kClose || prev == kSubClose
-			end, ok := 0, false
-			if isDigit(next) && (space || !qualifies) {
-				end, ok = scanNumber(src, i) // .5
-			}
-			switch {
-			case ok:
-				f.marker()
-				i = end
-			case qualifies:
-				f.punct(kDot, '.') // t.col, "t".*, (row).field
-				i++
-			default:
-				f.punct(kOther, '.') // spaced, so that it never glues to a name like 3d
-				i++
-			}
-		case isDigit(c):
-			if end, ok := scanNumber(src, i); ok {
-				i = end
+		case sqllex.Dot:
+			f.punct(kDot, '.') // t.col, "t".*, (row).field
+		case sqllex.DoubleColon:
+			f.punct2(kCast, "::")
+		case sqllex.SubscriptOpen:
+			f.punct(kSubOpen, '[')
+		case sqllex.SubscriptClose:
+			f.punct(kSubClose, ']')
+		case sqllex.Operator:
+			if t.End == t.Start+1 && f.signAllowed() && sqllex.SignsNumber(src, t.Start) {
+				lx.Next() // the number, which the sign joins
 				f.marker()
 			} else {
-				i = f.word(i) // a name that starts with a digit, as MySQL allows
+				f.op(src[t.Start:t.End])
 			}
-		case (c == '-' || c == '+') && f.signAllowed():
-			if end, ok := signedNumber(src, i); ok {
-				f.marker()
-				i = end
-			} else {
-				i = f.opRun(i, i)
-			}
-		case isIdentStart(c):
-			if (c|0x20 == 'e' || c|0x20 == 'n' || c|0x20 == 'x' || c|0x20 == 'b') && next == '\'' {
-				i = skipString(src, i+1) // E'..', N'..', X'..', B'..'
-				f.marker()
-			} else {
-				i = f.word(i)
-			}
-		case c == '?':
-			if (next == '|' || next == '&') && (i+2 >= n || src[i+2] != next) {
-				i = f.opRun(i, i+1) // PostgreSQL ?| and ?&, but "?||" is "?" and "||"
-			} else {
-				i = skipDigits(src, i+1)
-				f.marker()
-			}
-		case c == '$':
-			i = f.dollar(i)
-		case c == ':':
-			switch {
-			case next == ':':
-				f.punct2(kCast, "::")
-				i += 2
-			case next == '=':
-				f.op(":=")
-				i += 2
-			case f.subDepth == 0 && (isIdentStart(next) || isDigit(next)):
-				i = skipIdent(src, i+1)
-				f.marker()
-			default:
-				f.op(":")
-				i++
-			}
-		case c == '@':
-			switch {
-			case isIdentStart(next):
-				i = skipIdent(src, i+1)
-				f.marker()
-			case next == '@' && i+2 < n && isIdentStart(src[i+2]):
-				i = f.word(i) // @@version, a system variable
-			default:
-				i = f.opRun(i, i)
-			}
-		case isOpChar(c):
-			i = f.opRun(i, i)
 		default:
-			f.punct(kOther, c)
-			i++
+			// A stray "]", a lone "$", a "." after a value (spaced, so
+			// that it never glues to a name like 3d), any other byte.
+			f.punct(kOther, src[t.Start])
 		}
-		space = false
 	}
 }
 
@@ -294,10 +196,20 @@ func (f *fingerprinter) begin(cur kind) {
 		f.out = append(f.out, ';')
 		f.end(kSemi, notKeyword)
 	}
-	if needSpace(f.prev, cur) {
+	if spaced[f.prev][cur] {
 		f.out = append(f.out, ' ')
 	}
 }
+
+// spaced is needSpace for every pair of kinds, looked up for every token.
+var spaced = func() (t [kOther + 1][kOther + 1]bool) {
+	for prev := range t {
+		for cur := range t[prev] {
+			t[prev][cur] = needSpace(kind(prev), kind(cur))
+		}
+	}
+	return t
+}()
 
 // needSpace gives the canonical spacing: one space between tokens, except inside
 // parentheses and brackets, before "," and around "." and "::", and between a name
@@ -432,234 +344,40 @@ func onlyMarkers(b []byte) bool {
 	return true
 }
 
-// word writes the name starting at i in lower case and returns its end.
-func (f *fingerprinter) word(i int) int {
-	src := f.src
-	j := i
-	if src[j] == '@' {
-		j += 2 // @@name
+// word writes the unquoted word w, which spells the keyword kw, in lower case.
+func (f *fingerprinter) word(w string, kw sqllex.Keyword) {
+	if kw == sqllex.True || kw == sqllex.False {
+		f.marker()
+		return
 	}
-	j = skipIdent(src, j)
-	f.begin(kWord)
-	start := len(f.out)
-	for k := i; k < j; k++ {
-		c := src[k]
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		f.out = append(f.out, c)
-	}
-	w := f.out[start:]
-	if string(w) == "true" || string(w) == "false" {
-		f.out = append(f.out[:start], '?')
-		f.end(kMarker, notKeyword)
-		return j
-	}
-	if class := keywordClass(w); class != notKeyword {
-		f.end(kKeyword, class)
-	} else {
-		f.end(kWord, notKeyword)
-	}
-	return j
-}
-
-// keywordClass reports whether the lower-case word w is a reserved word that is never
-// an operand. Keywords are followed by a space before "(" ("in (", "exists (") where
-// names are not ("count(", "users(a, b)"), and a "-" after one is a sign.
-func keywordClass(w []byte) wordClass {
-	switch string(w) {
-	case "in":
-		return keywordIn
-	case "values":
-		return keywordValues
-	case "all", "and", "apply", "as", "between", "by", "case", "conflict", "delete",
-		"distinct", "do", "else", "except", "exists", "fetch", "filter", "from", "group",
-		"having", "ilike", "insert", "intersect", "into", "is", "join", "lateral", "like",
-		"limit", "not", "offset", "on", "or", "order", "over", "partition", "recursive",
-		"return", "returning", "select", "set", "then", "top", "union", "update", "using",
-		"when", "where", "window", "with", "within":
-		return keyword
-	}
-	return notKeyword
-}
-
-// quoted writes the quoted identifier starting at i verbatim and returns its end;
-// a doubled closing byte is an escaped one.
-func (f *fingerprinter) quoted(i int, closing byte) int {
-	src := f.src
-	j := i + 1
-	for j < len(src) {
-		if src[j] == closing {
-			if j+1 < len(src) && src[j+1] == closing {
-				j += 2
-				continue
-			}
-			j++
-			break
-		}
-		j++
-	}
-	f.begin(kQuoted)
-	f.out = append(f.out, src[i:j]...)
-	f.end(kQuoted, notKeyword)
-	return j
-}
-
-// dollar handles a token starting with "$": a positional or named placeholder, a
-// dollar-quoted string, or a lone "$".
-func (f *fingerprinter) dollar(i int) int {
-	src := f.src
-	j := i + 1
+	k, class := kWord, notKeyword
 	switch {
-	case j < len(src) && isDigit(src[j]):
-		f.marker()
-		return skipDigits(src, j)
-	case j < len(src) && src[j] == '$':
-		f.marker()
-		return indexFrom(src, j+1, "$$")
-	case j < len(src) && isIdentStart(src[j]):
-		for j < len(src) && isIdentChar(src[j]) && src[j] != '$' {
-			j++
-		}
-		f.marker()
-		if j < len(src) && src[j] == '$' {
-			tag := src[i : j+1] // $tag$
-			return indexFrom(src, j+1, tag)
-		}
-		return j // $name, SQLite
+	case kw == sqllex.In:
+		k, class = kKeyword, keywordIn
+	case kw == sqllex.Values:
+		k, class = kKeyword, keywordValues
+	case kw.Reserved():
+		k, class = kKeyword, keyword
 	}
-	f.punct(kOther, '$')
-	return j
-}
-
-// opRun writes the operator starting at i, whose operator bytes start at from, and
-// returns its end. As in PostgreSQL, a run of operator bytes is one operator and a
-// comment start ends it. A last "+" or "-" before a number is its sign instead, so
-// "x=-1" is "x = ?"; it is only ever one byte, which keeps the scan linear.
-func (f *fingerprinter) opRun(i, from int) int {
-	src := f.src
-	j := from
-	for j < len(src) && isOpChar(src[j]) {
-		if j > i && (strings.HasPrefix(src[j:], "--") || strings.HasPrefix(src[j:], "/*")) {
-			break
-		}
-		if j > i && src[j] == '@' && j+1 < len(src) && (isIdentStart(src[j+1]) || src[j+1] == '@') {
-			break // @name
-		}
-		j++
-	}
-	if j-i > 1 && (src[j-1] == '+' || src[j-1] == '-') {
-		if _, ok := signedNumber(src, j-1); ok {
-			j--
-		}
-	}
-	f.op(src[i:j])
-	return j
-}
-
-// skipString returns the end of the string literal whose opening quote is at i.
-func skipString(src string, i int) int {
-	for j := i + 1; j < len(src); j++ {
-		switch src[j] {
-		case '\\':
-			j++
-		case '\'':
-			if j+1 < len(src) && src[j+1] == '\'' {
-				j++
-				continue
+	f.begin(k)
+	if kw != 0 {
+		f.out = append(f.out, lowerKeywords[kw]...) // w in lower case, copied at once
+	} else {
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
 			}
-			return j + 1
+			f.out = append(f.out, c)
 		}
 	}
-	return len(src)
+	f.end(k, class)
 }
 
-// scanNumber returns the end of the number starting at i and whether it is one:
-// digits glued to letters ("3d_models", "0x1g") are a name, as MySQL allows. A
-// fraction or exponent ends the number, as in PostgreSQL: "1.5x" is "1.5" and "x".
-func scanNumber(src string, i int) (int, bool) {
-	n := len(src)
-	j := i
-	if src[j] == '0' && j+2 < n && src[j+1]|0x20 == 'x' && isHex(src[j+2]) {
-		j = i + 2
-		for j < n && isHex(src[j]) {
-			j++
-		}
-		return j, j >= n || !isIdentChar(src[j])
+// lowerKeywords holds each keyword in lower case.
+var lowerKeywords = func() (t [256]string) {
+	for k := range t {
+		t[k] = strings.ToLower(sqllex.Keyword(k).String())
 	}
-	j = skipDigits(src, j)
-	plain := j > i
-	if j < n && src[j] == '.' {
-		j = skipDigits(src, j+1)
-		plain = false
-	}
-	if j < n && src[j]|0x20 == 'e' {
-		k := j + 1
-		if k < n && (src[k] == '+' || src[k] == '-') {
-			k++
-		}
-		if k < n && isDigit(src[k]) {
-			j = skipDigits(src, k)
-			plain = false
-		}
-	}
-	return j, !plain || j >= n || !isIdentChar(src[j])
-}
-
-// signedNumber returns the end of the number after the sign at i, which may be
-// separated from it by spaces ("- 1"), and whether there is one.
-func signedNumber(src string, i int) (int, bool) {
-	j := i + 1
-	for j < len(src) && (src[j] == ' ' || src[j] == '\t' || src[j] == '\n' || src[j] == '\r') {
-		j++
-	}
-	if j < len(src) && (isDigit(src[j]) || src[j] == '.' && j+1 < len(src) && isDigit(src[j+1])) {
-		return scanNumber(src, j)
-	}
-	return j, false
-}
-
-// indexFrom returns the end of the first sep in src at or after i, or len(src).
-func indexFrom(src string, i int, sep string) int {
-	if i > len(src) {
-		return len(src)
-	}
-	if k := strings.Index(src[i:], sep); k >= 0 {
-		return i + k + len(sep)
-	}
-	return len(src)
-}
-
-func skipDigits(src string, i int) int {
-	for i < len(src) && isDigit(src[i]) {
-		i++
-	}
-	return i
-}
-
-func skipIdent(src string, i int) int {
-	for i < len(src) && isIdentChar(src[i]) {
-		i++
-	}
-	return i
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-func isHex(c byte) bool { return isDigit(c) || 'a' <= c|0x20 && c|0x20 <= 'f' }
-
-// isIdentStart reports whether c starts a name; bytes of multi-byte UTF-8 sequences
-// are name bytes, so a sequence is never split.
-func isIdentStart(c byte) bool {
-	return 'a' <= c|0x20 && c|0x20 <= 'z' || c == '_' || c >= 0x80
-}
-
-func isIdentChar(c byte) bool { return isIdentStart(c) || isDigit(c) || c == '$' }
-
-func isOpChar(c byte) bool {
-	switch c {
-	case '+', '-', '*', '/', '<', '>', '=', '~', '!', '@', '#', '%', '^', '&', '|':
-		return true
-	}
-	return false
-}
+	return t
+}()

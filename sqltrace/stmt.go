@@ -5,6 +5,8 @@ import (
 	"database/sql/driver"
 	"strings"
 	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/internal/sqllex"
 )
 
 // stmt wraps a prepared statement. It records into the context of each
@@ -169,57 +171,34 @@ func (s *stmt) copyExec(ctx context.Context, do func() (driver.Result, error), a
 // the case and with any whitespace and comments before it. Any other
 // statement is told apart by its first word.
 func isCopyFromStdin(query string) bool {
-	i := skipBlanks(query, 0)
-	j := skipIdent(query, i)
-	if !strings.EqualFold(query[i:j], "copy") {
+	lx := sqllex.New(query)
+	t := nextCode(&lx)
+	if t.Kind != sqllex.Word || !strings.EqualFold(query[t.Start:t.End], "copy") {
 		return false
 	}
 	depth := 0 // the query of COPY (SELECT ... FROM t) TO STDOUT is not a source
-	for i = skipBlanks(query, j); i < len(query); i = skipBlanks(query, i) {
-		switch c := query[i]; {
-		case c == '(':
+	for t = nextCode(&lx); t.Kind != 0; t = nextCode(&lx) {
+		switch {
+		case t.Kind == sqllex.Open:
 			depth++
-			i++
-		case c == ')':
+		case t.Kind == sqllex.Close:
 			depth--
-			i++
-		case c == '\'':
-			i = skipString(query, i)
-		case c == '"':
-			i = indexFrom(query, i+1, `"`) // a doubled "" reads as two names, which is as good
-		case isIdentChar(c):
-			j = skipIdent(query, i)
-			if depth == 0 && strings.EqualFold(query[i:j], "from") {
-				i = skipBlanks(query, j)
-				j = skipIdent(query, i)
-				if strings.EqualFold(query[i:j], "stdin") {
-					return true
-				}
-			}
-			i = j
-		default:
-			i++
+		case depth == 0 && t.Keyword == sqllex.From:
+			t = nextCode(&lx)
+			return t.Kind == sqllex.Word && strings.EqualFold(query[t.Start:t.End], "stdin")
 		}
 	}
 	return false
 }
 
-// skipBlanks returns the index of the first byte at or after i that is
-// neither whitespace nor in a comment.
-func skipBlanks(q string, i int) int {
-	for i < len(q) {
-		switch {
-		case q[i] == ' ' || q[i] == '\t' || q[i] == '\n' || q[i] == '\r' || q[i] == '\f':
-			i++
-		case strings.HasPrefix(q[i:], "--"):
-			i = indexFrom(q, i+2, "\n")
-		case strings.HasPrefix(q[i:], "/*"):
-			i = indexFrom(q, i+2, "*/")
-		default:
-			return i
+// nextCode returns the next token that is not a comment, Kind 0 at the end.
+func nextCode(lx *sqllex.Lexer) sqllex.Token {
+	for {
+		t, ok := lx.Next()
+		if !ok || t.Kind != sqllex.Comment {
+			return t
 		}
 	}
-	return i
 }
 
 func (s *stmt) Query(args []driver.Value) (driver.Rows, error) {
