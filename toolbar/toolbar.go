@@ -17,6 +17,26 @@
 //
 // Never enable the toolbar in production.
 //
+// # The history
+//
+// Each observed request's record (panels.Record) is finished when the
+// request ends and kept: the newest Config.HistorySize in memory by
+// default, in files with Config.HistoryDir (so the toolbar's links keep
+// working after a restart), or in any Store (the redisstore module shares
+// one history between processes). The history is served as pages under
+// Config.Prefix and as JSON under Prefix + "api/v1/" (the records'
+// encoding, see panels.Record.MarshalJSON); Toolbar.Record and
+// Toolbar.History read it from Go.
+//
+// # Panels
+//
+// The toolbar's panels are Config.Panels, DefaultPanels when it is nil. A
+// panel of the app's own is a panels.Panel; what it shows, the request
+// records with RecordData:
+//
+//	toolbar.RecordData(r.Context(), "flags", flags)
+//	tb, err := toolbar.New(toolbar.Config{Panels: append(toolbar.DefaultPanels(), flagsPanel{})})
+//
 // # Production builds
 //
 // Build release binaries with the nodebugtoolbar tag:
