@@ -86,11 +86,11 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 
 	link := tb.cfg.Prefix + "requests/" + rec.ID
 	h := w.Header()
-	h.Set("X-Debug-Token", rec.ID)
-	h.Set("X-Debug-Token-Link", link)
+	h["X-Debug-Token"] = []string{rec.ID} // canonical keys: no Set's canonicalising
+	h["X-Debug-Token-Link"] = []string{link}
 	rw := respwriter.New(w, r, respwriter.Options{
 		MaxBody:  tb.cfg.MaxBodyBytes,
-		OnHeader: func(h http.Header) { h.Add("Server-Timing", serverTiming(rec, col)) },
+		OnHeader: func(h http.Header) { h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col)) },
 		Snippet: func(p respwriter.Page) (respwriter.Injection, error) {
 			// The body is complete by now; the rest is known after Finish.
 			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType

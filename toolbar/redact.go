@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
 )
@@ -41,7 +42,14 @@ type redactor struct {
 
 	sqlMu    sync.Mutex
 	sqlCache map[string]*sqlSecrets // by statement text; see sqlInfo
+
+	// names remembers secret's answers: an app's requests carry the same
+	// few header names again and again (at most maxSecretNames kept).
+	names sync.Map // string -> bool
+	nameN atomic.Int32
 }
+
+const maxSecretNames = 1024
 
 func newRedactor(extra []string) *redactor {
 	r := &redactor{sqlCache: map[string]*sqlSecrets{}}
@@ -57,6 +65,19 @@ func newRedactor(extra []string) *redactor {
 // holds a secret: one of its words is a secret word or ends in a secret
 // suffix, or it contains one of Config.RedactNames.
 func (r *redactor) secret(name string) bool {
+	if v, ok := r.names.Load(name); ok {
+		return v.(bool)
+	}
+	secret := r.isSecret(name)
+	if r.nameN.Load() < maxSecretNames {
+		if _, loaded := r.names.LoadOrStore(name, secret); !loaded {
+			r.nameN.Add(1)
+		}
+	}
+	return secret
+}
+
+func (r *redactor) isSecret(name string) bool {
 	if secretName(name) {
 		return true
 	}

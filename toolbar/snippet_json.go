@@ -96,13 +96,14 @@ func appendJSONFloat(b []byte, f float64) []byte {
 func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	start := 0 // of the run of bytes that need no escape
 	for i := 0; i < len(s); {
 		c := s[i]
-		if c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
-			b = append(b, c)
+		if jsonPlain[c] {
 			i++
 			continue
 		}
+		b = append(b, s[start:i]...)
 		if c < utf8.RuneSelf {
 			switch c {
 			case '"', '\\':
@@ -117,19 +118,28 @@ func appendJSONString(b []byte, s string) []byte {
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
 			}
 			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		if r > 0xFFFF {
-			r1, r2 := utf16.EncodeRune(r)
-			b = appendU(appendU(b, r1), r2)
 		} else {
-			b = appendU(b, r)
+			r, size := utf8.DecodeRuneInString(s[i:])
+			i += size
+			if r > 0xFFFF {
+				r1, r2 := utf16.EncodeRune(r)
+				b = appendU(appendU(b, r1), r2)
+			} else {
+				b = appendU(b, r)
+			}
 		}
+		start = i
 	}
-	return append(b, '"')
+	return append(append(b, s[start:]...), '"')
 }
+
+// jsonPlain marks the bytes a JSON string holds as they are.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()
 
 func appendU(b []byte, r rune) []byte {
 	const hex = "0123456789abcdef"
