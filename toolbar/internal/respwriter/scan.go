@@ -45,6 +45,9 @@ type metaCSP struct {
 // A page is a document when it has a doctype, an <html> or <body> start
 // tag, or a real </body> or </html> end tag; anything else is a fragment (an
 // htmx partial, say), which gets nothing.
+//
+// It runs on every page the toolbar observes, so it reads most tags without
+// stopping: see skim.
 func scan(b []byte) layout {
 	s := scanner{b: b, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
 	s.run()
@@ -72,11 +75,11 @@ func scan(b []byte) layout {
 // <mtext>, <annotation-xml encoding="text/html"> in MathML), inside which
 // content is HTML again.
 type frame struct {
-	name      string // lower case
-	svg       bool   // in SVG, else in MathML
-	html      bool   // an HTML integration point
-	open      int    // HTML elements open in an integration point
-	templates int    // the <template> depth it was opened at
+	el        elem
+	svg       bool // in SVG, else in MathML
+	html      bool // an HTML integration point
+	open      int  // HTML elements open in an integration point
+	templates int  // the <template> depth it was opened at
 }
 
 type scanner struct {
@@ -109,8 +112,20 @@ func (s *scanner) cdata() bool {
 func (s *scanner) run() {
 	b := s.b
 	for i := s.i; ; {
-		lt := indexLT(b, i)
-		if lt < 0 {
+		var lt int
+		switch {
+		case len(s.stack) == 0:
+			lt = skim(b, i, &htmlPairs)
+		case !s.stack[len(s.stack)-1].html:
+			lt = skim(b, i, &foreignPairs)
+		default: // in an integration point, where HTML elements count
+			lt = indexLT(b, i)
+		}
+		switch {
+		case lt == eofInTag:
+			s.eofIn = "a tag"
+			return
+		case lt < 0:
 			return
 		}
 		i = lt + 1
@@ -118,20 +133,6 @@ func (s *scanner) run() {
 			return // a '<' at the end is text
 		}
 		c := b[i]
-		if len(s.stack) == 0 {
-			// Most tags are nothing to scan: skip them at once.
-			start, lengths := i, &mayStart
-			if c == '/' && i+1 < len(b) {
-				start, lengths = i+1, &mayEnd
-			}
-			if n := nameEnd(b, start); isAlpha(b[start]) && lengths[b[start]]&(1<<min(n-start, 15)) == 0 {
-				if i, _ = tagEnd(b, n); i < 0 {
-					s.eofIn = "a tag"
-					return
-				}
-				continue
-			}
-		}
 		s.i = i
 		var ok bool
 		switch {
@@ -153,6 +154,84 @@ func (s *scanner) run() {
 	}
 }
 
+// eofInTag is what skim returns when a tag does not end.
+const eofInTag = -2
+
+// skim moves from i past text and the tags that change nothing, and
+// returns the offset of the next '<' scan has to read itself, -1 when there
+// is none, or eofInTag. The first two bytes of a tag's name tell whether it
+// may change something (p), and the first '>' ends it when no quote comes
+// before: most tags of most pages are read so, with no function call or name
+// comparison, and this loop is where scan spends its time.
+func skim(b []byte, i int, p *pairs) int {
+	const lo, hi = 0x0101010101010101, 0x8080808080808080
+	for {
+		// Text runs to the next '<': eight bytes at a time, as tags are
+		// close together; bytes.IndexByte takes over for long text.
+		for n := 0; ; n++ {
+			if i > len(b)-8 {
+				if j := bytes.IndexByte(b[i:], '<'); j >= 0 {
+					i += j
+					break
+				}
+				return -1
+			}
+			y := binary.LittleEndian.Uint64(b[i:]) ^ (lo * '<')
+			if m := (y - lo) &^ y & hi; m != 0 {
+				i += bits.TrailingZeros64(m) >> 3
+				break
+			}
+			i += 8
+			if n == 8 {
+				j := bytes.IndexByte(b[i:], '<')
+				if j < 0 {
+					return -1
+				}
+				i += j
+				break
+			}
+		}
+		if i > len(b)-4 {
+			return i // near the end: let the slow path check each byte
+		}
+		name := i + 1
+		switch c, c2 := b[i+1], b[i+2]; after[c] {
+		case afterText:
+			i++
+			continue
+		case afterLetter:
+			if p.start[c]>>(c2&63)&1 != 0 {
+				return i
+			}
+		case afterSlash:
+			if p.end[c2]>>(b[i+3]&63)&1 != 0 {
+				return i
+			}
+			name++
+		default:
+			return i
+		}
+		// A byte at a time: tags are short, and predicted branches let the
+		// processor run ahead, where an offset computed eight bytes at a
+		// time has it wait for the arithmetic (twice as slow here).
+		j := name + 1
+		for j < len(b) && !tagStops[b[j]] {
+			j++
+		}
+		switch {
+		case j >= len(b):
+			return eofInTag
+		case b[j] == '>':
+			i = j + 1
+		default:
+			// A quote in the name opens nothing; one after it may.
+			if i, _ = tagEnd(b, nameEnd(b, name)); i < 0 {
+				return eofInTag
+			}
+		}
+	}
+}
+
 // startTag reads the start tag whose name starts at s.i and skips the raw
 // text it opens.
 func (s *scanner) startTag() bool {
@@ -163,79 +242,67 @@ func (s *scanner) startTag() bool {
 		s.eofIn = "a tag"
 		return false
 	}
-	foreign := s.foreign()
-	var low [16]byte
-	name := lower(&low, b[s.i:n])
+	t := lookup(b[s.i:n])
 	attrs := b[n:end]
 	s.i = end
-	if foreign {
+	if s.foreign() {
 		top := s.stack[len(s.stack)-1]
 		switch {
-		case breaksOut(name, attrs):
+		case t.breaksOut || t.el == elemFont && fontBreaksOut(attrs):
 			for len(s.stack) > 0 && !s.stack[len(s.stack)-1].html {
 				s.stack = s.stack[:len(s.stack)-1]
 			}
 		case self:
 			return true
-		case top.svg && (name == "foreignobject" || name == "desc" || name == "title"),
-			!top.svg && (name == "mi" || name == "mo" || name == "mn" || name == "ms" || name == "mtext"),
-			!top.svg && name == "annotation-xml" && htmlEncoding(attrs):
-			s.stack = append(s.stack, frame{name: intern(name), svg: top.svg, html: true, templates: s.templates})
+		case top.svg && (t.el == elemForeignObject || t.el == elemDesc || t.el == elemTitle),
+			!top.svg && elemMI <= t.el && t.el <= elemMText,
+			!top.svg && t.el == elemAnnotationXML && htmlEncoding(attrs):
+			s.stack = append(s.stack, frame{el: t.el, svg: top.svg, html: true, templates: s.templates})
 			return true
-		case name == "svg" || name == "math":
-			s.stack = append(s.stack, frame{name: intern(name), svg: name == "svg", templates: s.templates})
+		case t.el == elemSVG || t.el == elemMath:
+			s.stack = append(s.stack, frame{el: t.el, svg: t.el == elemSVG, templates: s.templates})
 			return true
 		default:
 			return true
 		}
 	}
-	switch name {
-	case "html":
+	switch t.el {
+	case elemHTML:
 		s.doc = true
-	case "body":
+	case elemBody:
 		s.doc = true
 		if s.templates == 0 {
 			s.inBody = true
 		}
-	case "meta":
+	case elemMeta:
 		if !s.inBody && s.templates == 0 {
-			s.metaTag(b[n:end])
+			s.metaTag(attrs)
 		}
-	case "template":
+	case elemTemplate:
 		s.templates++
-	case "svg", "math":
+	case elemSVG, elemMath:
 		if !self {
-			s.stack = append(s.stack, frame{name: intern(name), svg: name == "svg", templates: s.templates})
+			s.stack = append(s.stack, frame{el: t.el, svg: t.el == elemSVG, templates: s.templates})
 		}
-	case "script":
-		return s.rawText(scriptEnd(b, s.i), "script")
-	case "style", "xmp", "iframe", "noembed", "noframes", "noscript", "title", "textarea":
-		return s.rawText(rawEnd(b, s.i, name), name)
-	case "plaintext":
+	case elemScript:
+		return s.rawText(scriptEnd(b, s.i), t.el)
+	case elemStyle, elemXMP, elemIframe, elemNoembed, elemNoframes, elemNoscript, elemTitle, elemTextarea:
+		return s.rawText(rawEnd(b, s.i, elemNames[t.el]), t.el)
+	case elemPlaintext:
 		s.eofIn = "<plaintext>"
 		return false
 	}
-	if k := len(s.stack) - 1; k >= 0 && s.stack[k].html && name != "svg" && name != "math" && !isVoid(name) {
+	if k := len(s.stack) - 1; k >= 0 && s.stack[k].html && t.el != elemSVG && t.el != elemMath && !t.void {
 		s.stack[k].open++
 	}
 	return true
 }
 
-// isVoid reports whether an HTML element has no end tag, so that it does
-// not stay open.
-func isVoid(name string) bool {
-	switch name {
-	case "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "keygen", "param":
-		return true
-	}
-	return false
-}
-
-// rawText moves past the raw text of the element name that ends at the end
-// tag at lt (-1: at EOF) and reads that end tag.
-func (s *scanner) rawText(lt int, name string) bool {
+// rawText moves past the raw text of element el that ends at the end tag
+// at lt (-1: at EOF) and reads that end tag.
+func (s *scanner) rawText(lt int, el elem) bool {
 	if lt < 0 {
-		s.eofIn = "<" + name + ">"
+		s.eofIn = "<" + elemNames[el] + ">"
 		return false
 	}
 	s.i = lt + 1
@@ -263,17 +330,16 @@ func (s *scanner) endTag(lt int) bool {
 		return false
 	}
 	s.i = end
-	var low [16]byte
-	name := lower(&low, b[i:n])
+	el := lookup(b[i:n]).el
 	if len(s.stack) > 0 {
-		if s.foreign() && (name == "br" || name == "p") {
+		if s.foreign() && (el == elemBR || el == elemP) {
 			for len(s.stack) > 0 && !s.stack[len(s.stack)-1].html {
 				s.stack = s.stack[:len(s.stack)-1]
 			}
 		}
 		matched := false
 		for k := len(s.stack) - 1; k >= 0 && !matched; k-- {
-			if matched = s.stack[k].name == name; matched {
+			if matched = s.stack[k].el == el; matched { // a frame's el is never elemOther
 				s.stack = s.stack[:k]
 			}
 		}
@@ -282,22 +348,22 @@ func (s *scanner) endTag(lt int) bool {
 		}
 	}
 	// In SVG or MathML these end tags reach the HTML elements too.
-	switch name {
-	case "template":
+	switch el {
+	case elemTemplate:
 		if s.templates > 0 {
 			s.templates--
 			for len(s.stack) > 0 && s.stack[len(s.stack)-1].templates > s.templates {
 				s.stack = s.stack[:len(s.stack)-1]
 			}
 		}
-	case "body":
+	case elemBody:
 		if s.templates == 0 {
 			s.doc, s.inBody = true, true
 			if s.bodyEnd < 0 {
 				s.bodyEnd = lt
 			}
 		}
-	case "html":
+	case elemHTML:
 		if s.templates == 0 {
 			s.doc, s.inBody = true, true
 			if s.htmlEnd < 0 {
@@ -408,55 +474,202 @@ func commentEnd(b []byte, i int) int {
 	}
 }
 
-// mayStart has, for each first letter, a bit for each length of the names
-// of the start tags scan looks at in HTML content; mayEnd the same for end
-// tags.
-var mayStart, mayEnd [256]uint16
+// elem is an element scan treats as itself; elemOther is any other.
+type elem uint8
+
+const (
+	elemOther elem = iota
+	elemHTML
+	elemBody
+	elemMeta
+	elemTemplate
+	elemSVG
+	elemMath
+	elemScript
+	elemStyle
+	elemXMP
+	elemIframe
+	elemNoembed
+	elemNoframes
+	elemNoscript
+	elemTitle
+	elemTextarea
+	elemPlaintext
+	elemForeignObject
+	elemDesc
+	elemMI // elemMI to elemMText: MathML text integration points
+	elemMO
+	elemMN
+	elemMS
+	elemMText
+	elemAnnotationXML
+	elemBR
+	elemP
+	elemFont
+	elemCount
+)
+
+// elemNames are the elements' names, in lower case.
+var elemNames = [elemCount]string{"", "html", "body", "meta", "template", "svg", "math", "script", "style", "xmp",
+	"iframe", "noembed", "noframes", "noscript", "title", "textarea", "plaintext", "foreignobject", "desc",
+	"mi", "mo", "mn", "ms", "mtext", "annotation-xml", "br", "p", "font"}
+
+// tag is what scan knows of a tag name.
+type tag struct {
+	el        elem
+	breaksOut bool // a start tag that leaves SVG or MathML content, as the standard's rules for foreign content say
+	void      bool // an HTML element with no end tag, so that it does not stay open
+}
+
+var (
+	breakingOut = []string{"b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed",
+		"h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta",
+		"nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table",
+		"tt", "u", "ul", "var"}
+	voids = []string{"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr", "keygen", "param"}
+)
+
+// tags holds what scan knows of the names in elemNames, breakingOut and
+// voids: a hash table keyed by a name's first eight bytes (packed
+// little-endian, in lower case) and its length.
+var tags [256]struct {
+	key  uint64
+	name string
+	n    uint8
+	tag  tag
+}
+
+// lookup is what scan knows of the tag name name, in any case.
+func lookup(name []byte) tag {
+	key := pack(name)
+	for h := slot(key); ; h = (h + 1) % len(tags) {
+		switch e := &tags[h]; {
+		case e.n == 0:
+			return tag{}
+		case e.key == key && int(e.n) == len(name) && (len(name) <= 8 || equalFold(name, e.name)):
+			return e.tag
+		}
+	}
+}
+
+// pack is the ASCII lower case of the first eight bytes of name as a
+// uint64.
+func pack(name []byte) uint64 {
+	var key uint64
+	for i, c := range name[:min(len(name), 8)] {
+		key |= uint64(lowerCase[c]) << (8 * i)
+	}
+	return key
+}
+
+func slot(key uint64) int { return int(key * 0x9e3779b97f4a7c15 >> (64 - 8)) } // a Fibonacci hash
+
+// lowerCase maps each byte to its ASCII lower case.
+var lowerCase = func() (t [256]byte) {
+	for c := range t {
+		t[c] = byte(c)
+		if 'A' <= c && c <= 'Z' {
+			t[c] += 'a' - 'A'
+		}
+	}
+	return t
+}()
+
+// pairs says which tags skim must stop at, by the first two bytes of
+// their names: start[c] has a bit d&63 for each byte d that may follow c in
+// the name of a start tag that may change something, end[c] the same for
+// end tags. Other bytes share those bits, so a few more tags than need to
+// stop do; "</" followed by anything but a letter always stops.
+type pairs struct{ start, end [256]uint64 }
+
+// htmlPairs is for HTML content, foreignPairs for SVG and MathML.
+var htmlPairs, foreignPairs pairs
+
+// after classifies the byte after a '<' for skim.
+var after [256]uint8
+
+const (
+	afterText   = iota // the '<' is text
+	afterLetter        // a start tag
+	afterSlash         // an end tag, "</>" or a bogus comment
+	afterMarkup        // "<!" or "<?"
+)
 
 func init() {
-	for _, name := range []string{"html", "body", "meta", "template", "svg", "math", "script", "style", "xmp",
-		"iframe", "noembed", "noframes", "noscript", "title", "textarea", "plaintext"} {
-		mayStart[name[0]] |= 1 << len(name)
-		mayStart[name[0]-'a'+'A'] |= 1 << len(name)
+	// A binary built with -tags nodebugtoolbar links this package's
+	// initialisers and nothing else of it (TestNodebugtoolbarLinksNoToolbar
+	// checks): learn is a closure, and pack and slot are inlined.
+	learn := func(name string) *tag { // the entry lookup finds for name, added if new
+		key := pack([]byte(name))
+		for h := slot(key); ; h = (h + 1) % len(tags) {
+			switch e := &tags[h]; {
+			case e.n == 0:
+				e.key, e.n, e.name = key, uint8(len(name)), name
+				return &e.tag
+			case e.name == name:
+				return &e.tag
+			}
+		}
 	}
-	for _, name := range []string{"body", "html", "template"} {
-		mayEnd[name[0]] |= 1 << len(name)
-		mayEnd[name[0]-'a'+'A'] |= 1 << len(name)
+	for el := elemHTML; el < elemCount; el++ {
+		learn(elemNames[el]).el = el
 	}
+	for _, name := range breakingOut {
+		learn(name).breaksOut = true
+	}
+	for _, name := range voids {
+		learn(name).void = true
+	}
+
+	for c := 'a'; c <= 'z'; c++ {
+		after[c], after[c-'a'+'A'] = afterLetter, afterLetter
+	}
+	after['/'], after['!'], after['?'] = afterSlash, afterMarkup, afterMarkup
+	add := func(t *[256]uint64, names ...string) {
+		for _, name := range names {
+			second := []byte{' ', '\t', '\n', '\f', '\r', '/', '>'} // a name of one letter
+			if len(name) > 1 {
+				second = []byte{name[1], upper(name[1])}
+			}
+			for _, d := range second {
+				t[name[0]] |= 1 << (d & 63)
+				t[upper(name[0])] |= 1 << (d & 63)
+			}
+		}
+	}
+	for _, p := range []*pairs{&htmlPairs, &foreignPairs} {
+		for c := range p.end {
+			if after[c] != afterLetter {
+				p.end[c] = ^uint64(0)
+			}
+		}
+	}
+	// The start tags startTag looks at in HTML content, and the end tags
+	// endTag looks at outside SVG and MathML.
+	add(&htmlPairs.start, "html", "body", "meta", "template", "svg", "math", "script", "style", "xmp",
+		"iframe", "noembed", "noframes", "noscript", "title", "textarea", "plaintext")
+	add(&htmlPairs.end, "body", "html", "template")
+	// Those it looks at in foreign content: what leaves it, integration
+	// points, and what a frame may be named.
+	add(&foreignPairs.start, breakingOut...)
+	add(&foreignPairs.start, "font", "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml", "svg", "math")
+	add(&foreignPairs.end, "svg", "math", "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml",
+		"br", "p", "template", "body", "html")
+}
+
+func upper(c byte) byte {
+	if 'a' <= c && c <= 'z' {
+		return c - 'a' + 'A'
+	}
+	return c
 }
 
 // indexLT is the offset of the first '<' at or after i, or -1.
-func indexLT(b []byte, i int) int { return indexByte(b, i, '<') }
-
-// indexByte is the offset of the first c at or after i, or -1. Tags and
-// attribute values are short: eight bytes at a time find the next one
-// sooner than a call to bytes.IndexByte, which takes over for long text.
-func indexByte(b []byte, i int, c byte) int {
-	for end := i + 64; i+8 <= len(b); i += 8 {
-		if m := hasByte(binary.LittleEndian.Uint64(b[i:]), c); m != 0 {
-			return i + bits.TrailingZeros64(m)/8
-		}
-		if i >= end {
-			if j := bytes.IndexByte(b[i:], c); j >= 0 {
-				return i + j
-			}
-			return -1
-		}
-	}
-	for ; i < len(b); i++ {
-		if b[i] == c {
-			return i
-		}
+func indexLT(b []byte, i int) int {
+	if j := bytes.IndexByte(b[i:], '<'); j >= 0 {
+		return i + j
 	}
 	return -1
-}
-
-// hasByte has the high bit of the first byte of x that is c set (and
-// maybe of bytes after it): SWAR, a byte per lane.
-func hasByte(x uint64, c byte) uint64 {
-	const lo, hi = 0x0101010101010101, 0x8080808080808080
-	y := x ^ (lo * uint64(c))
-	return (y - lo) &^ y & hi
 }
 
 // nameEnd is the offset of the end of a tag name that starts at i.
@@ -467,36 +680,54 @@ func nameEnd(b []byte, i int) int {
 	return i
 }
 
-var attrNameEnds = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true, '/': true, '>': true, '=': true}
-
-var nameEnds = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true, '/': true, '>': true}
+var (
+	spaces       = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true}
+	nameEnds     = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true, '/': true, '>': true}
+	attrNameEnds = [256]bool{' ': true, '\t': true, '\n': true, '\f': true, '\r': true, '/': true, '>': true, '=': true}
+	tagStops     = [256]bool{'>': true, '"': true, '\'': true}
+	attrStops    = [256]bool{'>': true, '"': true, '\'': true, '=': true}
+)
 
 // tagEnd returns the offset just past the '>' that ends a tag whose
 // attributes start at i, or -1 when the tag does not end, and whether it is
 // self-closing. Only quoted attribute values can hide a '>', and only a '/'
 // right before it can make the tag self-closing.
+//
+// It reads attributes the way they are mostly written, name=value, hopping
+// over quoted values, and leaves anything else to attrsEnd. From where a
+// name may start (after the tag name or a value) to the first '=', quote or
+// '>', there are only names, spaces and '/'s; so a '=' right after a byte
+// of a name (not a space or '/') ends that name, a quote right after that
+// '=' opens a value, and any other byte but a space or '>' starts an
+// unquoted value, which runs to a space or '>'.
 func tagEnd(b []byte, i int) (end int, self bool) {
-	j := i
-	for {
-		if j+8 > len(b) {
-			for ; j < len(b) && b[j] != '>' && b[j] != '"' && b[j] != '\''; j++ {
-			}
-			if j >= len(b) {
+	for from, j := i, i; ; {
+		for j < len(b) && !attrStops[b[j]] {
+			j++
+		}
+		switch {
+		case j >= len(b):
+			return -1, false
+		case b[j] == '>':
+			return j + 1, j > from && b[j-1] == '/'
+		case b[j] != '=' || j == from || spaces[b[j-1]] || b[j-1] == '/' || j+1 >= len(b):
+			return attrsEnd(b, i, nil)
+		}
+		switch c := b[j+1]; {
+		case c == '"' || c == '\'':
+			if j = valueEnd(b, j+2, c); j < 0 {
 				return -1, false
 			}
-			break
+		case c == '>':
+			return j + 2, false // a missing value
+		case spaces[c]:
+			return attrsEnd(b, i, nil)
+		default:
+			for j++; j < len(b) && !spaces[b[j]] && b[j] != '>'; j++ {
+			}
 		}
-		x := binary.LittleEndian.Uint64(b[j:])
-		if m := hasByte(x, '>') | hasByte(x, '"') | hasByte(x, '\''); m != 0 {
-			j += bits.TrailingZeros64(m) / 8
-			break
-		}
-		j += 8
+		from = j
 	}
-	if b[j] == '>' && (j == i || b[j-1] != '/') {
-		return j + 1, false
-	}
-	return attrsEnd(b, i, nil)
 }
 
 // attrsEnd runs the tokenizer's attribute states from i, calling attr (when
@@ -507,7 +738,7 @@ func attrsEnd(b []byte, i int, attr func(name, raw []byte, at int)) (end int, se
 	for i < len(b) {
 		// before attribute name
 		switch c := b[i]; {
-		case isSpace(c):
+		case spaces[c]:
 			i++
 			continue
 		case c == '/':
@@ -526,7 +757,7 @@ func attrsEnd(b []byte, i int, attr func(name, raw []byte, at int)) (end int, se
 		}
 		name := b[i:n]
 		i = n
-		for i < len(b) && isSpace(b[i]) {
+		for i < len(b) && spaces[b[i]] {
 			i++
 		}
 		if i >= len(b) || b[i] != '=' {
@@ -536,7 +767,7 @@ func attrsEnd(b []byte, i int, attr func(name, raw []byte, at int)) (end int, se
 			continue // after attribute name: '/', '>' or a new name
 		}
 		i++
-		for i < len(b) && isSpace(b[i]) {
+		for i < len(b) && spaces[b[i]] {
 			i++
 		}
 		if i >= len(b) {
@@ -545,17 +776,16 @@ func attrsEnd(b []byte, i int, attr func(name, raw []byte, at int)) (end int, se
 		v := i
 		switch c := b[i]; c {
 		case '"', '\'':
-			if i = indexByte(b, i+1, c); i < 0 {
+			if i = valueEnd(b, i+1, c); i < 0 {
 				return -1, false
 			}
-			i++
 		case '>':
 			if attr != nil {
 				attr(name, nil, i-start)
 			}
 			return i + 1, false // a missing value
 		default:
-			for i < len(b) && !isSpace(b[i]) && b[i] != '>' {
+			for i < len(b) && !spaces[b[i]] && b[i] != '>' {
 				i++
 			}
 		}
@@ -564,6 +794,15 @@ func attrsEnd(b []byte, i int, attr func(name, raw []byte, at int)) (end int, se
 		}
 	}
 	return -1, false
+}
+
+// valueEnd returns the offset just past the quote q that ends an
+// attribute value starting at i, or -1.
+func valueEnd(b []byte, i int, q byte) int {
+	if j := bytes.IndexByte(b[i:], q); j >= 0 {
+		return i + j + 1
+	}
+	return -1
 }
 
 // eachAttr calls f for each attribute of a tag whose attributes are attrs.
@@ -593,22 +832,35 @@ func scriptEnd(b []byte, i int) int {
 	)
 	st := data
 	for i < len(b) {
-		if st == data {
+		switch st {
+		case data:
 			j := bytes.IndexByte(b[i:], '<')
-			if j < 0 {
+			if j < 0 || i+j+1 >= len(b) {
 				return -1
 			}
 			i += j
-			switch {
-			case isEndTag(b, i, "script"):
-				return i
-			case hasPrefix(b[i+1:], "!--"):
-				i += 4
-				st = escapedDashDash
-			default:
+			switch b[i+1] {
+			case '/':
+				if isEndTag(b, i, "script") {
+					return i
+				}
+			case '!':
+				if hasPrefix(b[i+2:], "--") {
+					i += 4
+					st = escapedDashDash
+					continue
+				}
+			}
+			i++
+			continue
+		case escaped, double:
+			// Only a '-' or a '<' leaves these states.
+			for i < len(b) && b[i] != '-' && b[i] != '<' {
 				i++
 			}
-			continue
+			if i >= len(b) {
+				return -1
+			}
 		}
 		c := b[i]
 		switch st {
@@ -674,23 +926,14 @@ func isEndTag(b []byte, i int, name string) bool {
 	return k < len(b) && b[i+1] == '/' && hasFoldPrefix(b[i+2:], name) && isTagDelim(b[k])
 }
 
-// breaksOut reports whether a start tag leaves SVG or MathML content, as
-// the standard's rules for foreign content say.
-func breaksOut(name string, attrs []byte) bool {
-	switch name {
-	case "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed",
-		"h1", "h2", "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta",
-		"nobr", "ol", "p", "pre", "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table",
-		"tt", "u", "ul", "var":
-		return true
-	case "font":
-		out := false
-		eachAttr(attrs, func(name, _ []byte, _ int) {
-			out = out || equalFold(name, "color") || equalFold(name, "face") || equalFold(name, "size")
-		})
-		return out
-	}
-	return false
+// fontBreaksOut reports whether a <font> start tag with attributes attrs
+// leaves SVG or MathML content.
+func fontBreaksOut(attrs []byte) bool {
+	out := false
+	eachAttr(attrs, func(name, _ []byte, _ int) {
+		out = out || equalFold(name, "color") || equalFold(name, "face") || equalFold(name, "size")
+	})
+	return out
 }
 
 // htmlEncoding reports whether an <annotation-xml> says its content is HTML.
@@ -709,7 +952,7 @@ func htmlEncoding(attrs []byte) bool {
 func onlyComments(b []byte) bool {
 	for i := 0; i < len(b); {
 		switch {
-		case isSpace(b[i]):
+		case spaces[b[i]]:
 			i++
 		case hasPrefix(b[i:], "<!--"):
 			if i = commentEnd(b, i+4); i < 0 {
@@ -722,42 +965,10 @@ func onlyComments(b []byte) bool {
 	return true
 }
 
-// intern is one of the names a frame holds, as a constant, so that the
-// names scan reads from the page need no allocation.
-func intern(name string) string {
-	for _, n := range [...]string{"svg", "math", "foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext", "annotation-xml"} {
-		if n == name {
-			return n
-		}
-	}
-	return ""
-}
-
-// lower is name in ASCII lower case, in buf; "" when it is longer than any
-// name scan looks for.
-func lower(buf *[16]byte, name []byte) string {
-	if len(name) > len(buf) {
-		return ""
-	}
-	for i, c := range name {
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		buf[i] = c
-	}
-	return string(buf[:len(name)])
-}
-
 func isAlpha(c byte) bool { return 'a' <= c|0x20 && c|0x20 <= 'z' }
 
-// isSpace is the tokenizer's whitespace (a '\r' is a newline to it).
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
-
-// isNameEnd ends a tag name.
-func isNameEnd(c byte) bool { return isSpace(c) || c == '/' || c == '>' }
-
 // isTagDelim ends the name of an appropriate end tag.
-func isTagDelim(c byte) bool { return isNameEnd(c) }
+func isTagDelim(c byte) bool { return nameEnds[c] }
 
 func hasPrefix(b []byte, p string) bool { return len(b) >= len(p) && string(b[:len(p)]) == p }
 
