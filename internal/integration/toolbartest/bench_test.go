@@ -71,10 +71,20 @@ func BenchmarkObservedPage(b *testing.B) {
 		defer db.Close()
 		benchPage(b, db)
 	})
+	// The same queries on a page of 60 bytes: the toolbar's cost without
+	// the page's size (holding it, finding its end).
+	b.Run("db=memory,page=small", func(b *testing.B) {
+		db := sqltrace.OpenDB(&memdb.Connector{})
+		defer db.Close()
+		benchPageOf(b, db, []byte("<!doctype html><html><body><p>small</p></body></html>"))
+	})
 }
 
 func benchPage(b *testing.B, db *sql.DB) {
-	page := []byte("<!doctype html><html><body>" + strings.Repeat("<p>lorem ipsum dolor sit amet</p>\n", 100<<10/35) + "</body></html>")
+	benchPageOf(b, db, []byte("<!doctype html><html><body>"+strings.Repeat("<p>lorem ipsum dolor sit amet</p>\n", 100<<10/35)+"</body></html>"))
+}
+
+func benchPageOf(b *testing.B, db *sql.DB, page []byte) {
 	h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		for i := range 20 {
 			var v string
