@@ -123,7 +123,10 @@ func (l *lingerers) add(x lingerer) {
 	if len(l.queue) >= maxLingering {
 		old := l.queue[0]
 		unfollow(old.ptr, old.name, old.f)
-		l.queue = append(l.queue[:0], l.queue[1:]...)
+		// Dropped from the front, not shifted: append copies the queue
+		// into a new array once per maxLingering adds, not on each.
+		l.queue[0] = lingerer{}
+		l.queue = l.queue[1:]
 	}
 	l.queue = append(l.queue, x)
 	l.schedule(x.until)
