@@ -95,6 +95,13 @@ func benchPageOf(b *testing.B, db *sql.DB, page []byte) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Write(page)
 	})
+	benchBareAndObserved(b, h, "/")
+}
+
+// benchBareAndObserved serves GET path from a loopback client, with h
+// bare and behind a toolbar with the default config, one sub-benchmark
+// each, into a body buffer reused across requests.
+func benchBareAndObserved(b *testing.B, h http.Handler, path string) {
 	tb, err := toolbar.New(toolbar.Config{})
 	if err != nil {
 		b.Fatal(err)
@@ -107,7 +114,7 @@ func benchPageOf(b *testing.B, db *sql.DB, page []byte) {
 			b.ReportAllocs()
 			var body bytes.Buffer
 			for b.Loop() {
-				r := httptest.NewRequestWithContext(context.Background(), "GET", "/", nil)
+				r := httptest.NewRequestWithContext(context.Background(), "GET", path, nil)
 				r.RemoteAddr = "127.0.0.1:52000"
 				w := httptest.NewRecorder()
 				w.Body = &body

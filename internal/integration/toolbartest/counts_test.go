@@ -223,18 +223,14 @@ func TestEveryViewShowsTheRecordsOwnCounts(t *testing.T) {
 	})
 }
 
+// countsGet GETs url and returns its body, wanting a 200.
 func countsGet(t *testing.T, url string) []byte {
 	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
+	res, body := get(t, url)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s\n%s", url, res.Status, body)
 	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	if err != nil || resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %s %v\n%s", url, resp.Status, err, b)
-	}
-	return b
+	return []byte(body)
 }
 
 func countsJSON(t *testing.T, url string, v any) {

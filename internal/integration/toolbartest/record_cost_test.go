@@ -1,7 +1,6 @@
 package toolbartest_test
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"net/http"
@@ -33,28 +32,7 @@ func pointQueries(db *sql.DB, n int) http.Handler {
 func BenchmarkThousandQueryRequest(b *testing.B) {
 	db := sqltrace.OpenDB(&memdb.Connector{})
 	defer db.Close()
-	tb, err := toolbar.New(toolbar.Config{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	h := pointQueries(db, 1000)
-	for _, c := range []struct {
-		name string
-		h    http.Handler
-	}{{"path=bare", h}, {"path=observed", tb.Middleware(h)}} {
-		b.Run(c.name, func(b *testing.B) {
-			b.ReportAllocs()
-			var body bytes.Buffer
-			for b.Loop() {
-				r := httptest.NewRequestWithContext(context.Background(), "GET", "/api/feed", nil)
-				r.RemoteAddr = "127.0.0.1:52000"
-				w := httptest.NewRecorder()
-				w.Body = &body
-				body.Reset()
-				c.h.ServeHTTP(w, r)
-			}
-		})
-	}
+	benchBareAndObserved(b, pointQueries(db, 1000), "/api/feed")
 }
 
 // BenchmarkRetainedBytesPerQuery fills a history of 100 records of 1,000

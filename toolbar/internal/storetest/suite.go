@@ -10,15 +10,11 @@ import (
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 
-// Store is toolbar.Store, repeated so that stores can be tested while
-// the toolbar package does not need to build.
-type Store interface {
-	Add(ctx context.Context, rec *panels.Record) error
-	Get(ctx context.Context, id string) (*panels.Record, error)
-	List(ctx context.Context, limit int) ([]panels.Summary, error)
-}
+// Store is the interface every store implements.
+type Store = toolbar.Store
 
 // Suite is a store implementation under test.
 type Suite struct {
