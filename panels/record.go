@@ -258,31 +258,6 @@ type Span struct {
 	Stack    int32         `json:"stack"` // index into Record.Stacks, -1 for none
 }
 
-// Alert is something wrong with a request that the analysis found.
-type Alert struct {
-	Kind     AlertKind `json:"kind"`
-	Message  string    `json:"message"`
-	Queries  []int32   `json:"queries"` // indexes into Record.Queries the alert is about
-	Severity Severity  `json:"severity"`
-}
-
-// AlertKind names a class of problem.
-type AlertKind string
-
-// The kinds of alert the analysis raises.
-const (
-	AlertNPlusOne       AlertKind = "n_plus_one"
-	AlertDuplicate      AlertKind = "duplicate_queries"
-	AlertSlowQuery      AlertKind = "slow_query"
-	AlertQueryErrors    AlertKind = "query_error"
-	AlertTooManyQueries AlertKind = "too_many_queries"
-	AlertQueriesCapped  AlertKind = "queries_dropped"
-	AlertNoContext      AlertKind = "queries_without_context"
-	AlertUnattributed   AlertKind = "unattributed_queries"
-	AlertUnclosedRows   AlertKind = "rows_not_closed"
-	AlertOutside        AlertKind = "outside_any_request"
-)
-
 // Severity orders alerts.
 type Severity int
 
