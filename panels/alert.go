@@ -55,6 +55,7 @@ type AlertKind string
 // The kinds of alert the analysis raises.
 const (
 	AlertNPlusOne       AlertKind = "n_plus_one"
+	AlertRowByRow       AlertKind = "row_by_row_writes"
 	AlertDuplicate      AlertKind = "duplicate_query"
 	AlertSlowQuery      AlertKind = "slow_query"
 	AlertQueryErrors    AlertKind = "query_error"

@@ -19,7 +19,7 @@ func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
 	for _, a := range rec.Alerts {
 		switch a.Kind {
 		case panels.AlertNoContext:
-			if len(a.Queries) != 1 || a.Queries[0] != 0 || !strings.Contains(a.Message, "r.Context()") || !strings.HasPrefix(a.Message, "1 query ran") {
+			if len(a.Queries) != 1 || a.Queries[0] != 0 || !strings.Contains(a.Fix, "r.Context()") || !strings.HasPrefix(a.Message, "1 query ran") {
 				t.Errorf("no-context alert %+v: want query 0 and the fix", a)
 			}
 		case panels.AlertUnattributed:
@@ -27,8 +27,8 @@ func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
 				t.Errorf("unattributed alert %q: want the count of all 3", a.Message)
 			}
 		case panels.AlertUnclosedRows:
-			if !strings.Contains(a.Message, "defer rows.Close()") {
-				t.Errorf("unclosed alert %q: want the fix", a.Message)
+			if !strings.Contains(a.Fix, "defer rows.Close()") {
+				t.Errorf("unclosed alert %q: want the fix", a.Fix)
 			}
 		}
 	}

@@ -1,11 +1,6 @@
 package panels
 
 import (
-	"fmt"
-	"path/filepath"
-	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
@@ -15,23 +10,47 @@ import (
 type Thresholds struct {
 	// SlowQuery is the duration from which a query is slow (default 100ms).
 	SlowQuery time.Duration
-	// Similar is how many queries of the same shape with other arguments
-	// make an N+1 (default 5).
-	Similar int
+	// NPlusOne is how many times one query shape must run from one line,
+	// with other values, to be an N+1 (default 3).
+	NPlusOne int
+	// RowByRow is how many times one write must run from one line, with
+	// other values, to be written row by row (default 10).
+	RowByRow int
 	// TooManyQueries is the count from which a request runs too many
 	// queries (default 50).
 	TooManyQueries int
+	// LargeResult is the count of rows from which one query read too many
+	// (default 1000).
+	LargeResult int
+	// Offset is the OFFSET from which paging by offset is slow (default
+	// 200: each view of the page reads and throws away that many rows, and
+	// the next page more).
+	Offset int
+	// Accepted reports the findings the developer marked as known, by
+	// [Alert.Key]; they stay listed but do not raise the record's level.
+	// Nil accepts none.
+	Accepted func(key string) bool
 }
 
 func (t Thresholds) withDefaults() Thresholds {
 	if t.SlowQuery <= 0 {
 		t.SlowQuery = 100 * time.Millisecond
 	}
-	if t.Similar <= 0 {
-		t.Similar = 5
+	if t.NPlusOne <= 0 {
+		t.NPlusOne = 3
 	}
+	t.NPlusOne = max(t.NPlusOne, 3) // a loop of two is not an N+1
 	if t.TooManyQueries <= 0 {
 		t.TooManyQueries = 50
+	}
+	if t.LargeResult <= 0 {
+		t.LargeResult = 1000
+	}
+	if t.Offset <= 0 {
+		t.Offset = 200
+	}
+	if t.RowByRow <= 0 {
+		t.RowByRow = 10
 	}
 	return t
 }
@@ -51,9 +70,16 @@ func (r *Record) Finish(t Thresholds) {
 	r.Cache, r.Spans, r.Stacks = trim(r.Cache), trim(r.Spans), trim(r.Stacks)
 	r.group()
 	r.count()
-	r.Alerts = r.analyze(t)
+	r.Alerts = nil
+	for _, d := range detectors {
+		r.Alerts = append(r.Alerts, d(r, &t)...)
+	}
 	for i := range r.Alerts {
-		r.Stats.Level = max(r.Stats.Level, r.Alerts[i].Severity)
+		a := &r.Alerts[i]
+		a.Accepted = t.Accepted != nil && t.Accepted(a.Key())
+		if !a.Accepted {
+			r.Stats.Level = max(r.Stats.Level, a.Severity)
+		}
 	}
 }
 
@@ -245,135 +271,4 @@ func (r *Record) count() {
 		}
 	}
 	r.Stats = st
-}
-
-func (r *Record) analyze(t Thresholds) []Alert {
-	var alerts []Alert
-	for i := range r.Queries {
-		q := &r.Queries[i]
-		if !q.IsStatement() {
-			continue
-		}
-		if q.Err != "" {
-			alerts = append(alerts, Alert{Kind: AlertQueryErrors, Severity: Danger, Queries: []int32{int32(i)},
-				Message: fmt.Sprintf("Query failed at %s: %s", r.where(q.Stack), q.Err)})
-		}
-		if q.Duration >= t.SlowQuery {
-			alerts = append(alerts, Alert{Kind: AlertSlowQuery, Severity: Warning, Queries: []int32{int32(i)},
-				Message: fmt.Sprintf("Slow query (%s) at %s", q.Duration.Round(time.Millisecond), r.where(q.Stack))})
-		}
-	}
-	if !r.Outside { // unrelated jobs share shapes: no N+1 or duplicates across them
-		dupsOf := make(map[int32][]int32) // shape -> its statements that repeat another's SQL and arguments
-		for _, d := range r.Duplicates {
-			s := r.Queries[d[0]].Shape
-			dupsOf[s] = append(dupsOf[s], d...)
-		}
-		for s := range r.Shapes {
-			sh := &r.Shapes[s]
-			if len(sh.Queries) >= t.Similar && sh.Distinct > 1 {
-				alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: sh.Queries, // shared: both are read only
-					Message: fmt.Sprintf("N+1: %d similar queries at %s: %s", len(sh.Queries), r.where(r.Queries[sh.Queries[0]].Stack), sh.Fingerprint)})
-				continue // its repeats are part of the same problem
-			}
-			// One alert per shape for its exact repeats, not one per repeat.
-			if dup := dupsOf[int32(s)]; len(dup) > 0 {
-				slices.Sort(dup)
-				alerts = append(alerts, Alert{Kind: AlertDuplicate, Severity: Warning, Queries: dup,
-					Message: fmt.Sprintf("%d duplicate queries at %s: %s", len(dup), r.where(r.Queries[dup[0]].Stack), sh.Fingerprint)})
-			}
-		}
-		if r.Stats.Statements >= t.TooManyQueries {
-			alerts = append(alerts, Alert{Kind: AlertTooManyQueries, Severity: Warning,
-				Message: fmt.Sprintf("%d queries in one request", r.Stats.Statements)})
-		}
-	}
-	if r.QueriesDropped > 0 {
-		alerts = append(alerts, Alert{Kind: AlertQueriesCapped, Severity: Info,
-			Message: fmt.Sprintf("%s not kept (the per-request cap): the counts include them, the list does not", plural(r.QueriesDropped, "more operation was", "more operations were"))})
-	}
-	return append(alerts, r.contextAlerts()...)
-}
-
-// contextAlerts are about where the toolbar found a request's queries:
-// without its context, never closed, or on goroutines it did not start.
-func (r *Record) contextAlerts() []Alert {
-	var alerts []Alert
-	var noCtx, unclosed []int32
-	for i := range r.Queries {
-		if r.Queries[i].Unclosed {
-			unclosed = append(unclosed, int32(i))
-		}
-		if r.Queries[i].NoContext && !r.Outside {
-			noCtx = append(noCtx, int32(i))
-		}
-	}
-	if r.Outside {
-		alerts = append(alerts, Alert{Kind: AlertOutside, Severity: Info,
-			Message: "Database work outside any observed request: queries run without a request's context, on goroutines no request started (a worker pool started at boot, a goroutine that outlived its request), while an observed request ran. If they are a request's work, pass it r.Context() (db.QueryContext(ctx, ...)) so they are recorded on it."})
-	}
-	if len(noCtx) > 0 {
-		alerts = append(alerts, Alert{Kind: AlertNoContext, Severity: Info, Queries: noCtx,
-			Message: fmt.Sprintf("%s ran without the request's context (%s); the toolbar tied them to this request by the goroutine that ran them. Pass r.Context() (db.QueryContext(ctx, ...)) so cancellation and timeouts reach them and any goroutine's queries are recorded.", plural(len(noCtx), "query", "queries"), r.callers(r.Queries, noCtx))})
-	}
-	for _, i := range unclosed {
-		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int32{i},
-			Message: fmt.Sprintf("Rows never closed: the query at %s still held its rows (and its connection) when the request ended. Close them (defer rows.Close() right after the error check).", r.where(r.Queries[i].Stack))})
-	}
-	if r.UnattributedCount > 0 {
-		idx := make([]int32, len(r.Unattributed))
-		for i := range idx {
-			idx[i] = int32(i)
-		}
-		alerts = append(alerts, Alert{Kind: AlertUnattributed, Severity: Warning,
-			Message: fmt.Sprintf("%s ran while this request ran, without its context, on goroutines it did not start (%s); the toolbar cannot tell whose they are, so they are in the entry for work outside any request. If this request caused them (a worker pool doing its work), pass it r.Context() with the job.", plural(r.UnattributedCount, "query", "queries"), r.callers(r.Unattributed, idx))})
-	}
-	return alerts
-}
-
-// callers lists the distinct callers of some queries as file:line, most
-// frequent first, at most five.
-func (r *Record) callers(qs []Query, idx []int32) string {
-	count := map[string]int{}
-	var order []string
-	for _, i := range idx {
-		w := r.where(qs[i].Stack)
-		if count[w] == 0 {
-			order = append(order, w)
-		}
-		count[w]++
-	}
-	slices.SortStableFunc(order, func(a, b string) int { return count[b] - count[a] })
-	var b strings.Builder
-	for i, w := range order {
-		if i == 5 {
-			fmt.Fprintf(&b, ", and %d more", len(order)-5)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(w)
-		if n := count[w]; n > 1 {
-			fmt.Fprintf(&b, " ×%d", n)
-		}
-	}
-	return b.String()
-}
-
-// where is a stack's caller as file:line.
-func (r *Record) where(stack int32) string {
-	f := r.Caller(stack)
-	if f.File == "" {
-		return "an unknown caller"
-	}
-	return fmt.Sprintf("%s:%d", filepath.Base(f.File), f.Line)
-}
-
-// plural returns "1 query" or "3 queries", for the alerts' messages.
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return strconv.Itoa(n) + " " + many
 }

@@ -21,7 +21,7 @@ func kindsOf(alerts []panels.Alert) map[panels.AlertKind]int {
 }
 
 func TestAnalyze(t *testing.T) {
-	nPlusOne := []panels.Query{q("SELECT * FROM posts", time.Millisecond)}
+	nPlusOne := []panels.Query{q("SELECT id FROM posts", time.Millisecond)}
 	for i := range 6 {
 		nPlusOne = append(nPlusOne, q("SELECT name FROM authors WHERE id = ?", time.Millisecond, int64(i)))
 	}
@@ -34,7 +34,7 @@ func TestAnalyze(t *testing.T) {
 		{"a clean request has no alerts", []panels.Query{q("SELECT 1", time.Millisecond)}, 0, map[panels.AlertKind]int{}},
 		{"the same shape with other values is an N+1", nPlusOne, 0, map[panels.AlertKind]int{panels.AlertNPlusOne: 1}},
 		{"the same SQL and arguments twice is a duplicate, not an N+1",
-			[]panels.Query{q("SELECT * FROM t WHERE id = ?", 0, int64(1)), q("SELECT * FROM t WHERE id = ?", 0, int64(1))}, 0,
+			[]panels.Query{q("SELECT a FROM t WHERE id = ?", 0, int64(1)), q("SELECT a FROM t WHERE id = ?", 0, int64(1))}, 0,
 			map[panels.AlertKind]int{panels.AlertDuplicate: 1}},
 		{"a slow query", []panels.Query{q("SELECT pg_sleep(1)", 150*time.Millisecond)}, 0, map[panels.AlertKind]int{panels.AlertSlowQuery: 1}},
 		{"a failed query", []panels.Query{{Kind: sqltrace.KindExec, SQL: "UPDATE", Err: "boom", Stack: -1}}, 0, map[panels.AlertKind]int{panels.AlertQueryErrors: 1}},
@@ -57,7 +57,7 @@ func TestAnalyze(t *testing.T) {
 		for i := range 60 {
 			qs = append(qs, q("SELECT 1", 0, int64(i)))
 		}
-		if got := kindsOf(recordtest.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{TooManyQueries: 50, Similar: 100})); got[panels.AlertTooManyQueries] != 1 {
+		if got := kindsOf(recordtest.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{TooManyQueries: 50, NPlusOne: 100})); got[panels.AlertTooManyQueries] != 1 {
 			t.Errorf("alerts = %v", got)
 		}
 	})
@@ -70,7 +70,7 @@ func TestDuplicatesAreOneAlertPerShapeAndNotRepeatedUnderAnNPlusOne(t *testing.T
 	}
 	qs = append(qs, q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(1)),
 		q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)), q("SELECT 1 FROM t WHERE a = ?", 0, int64(2)))
-	got := kindsOf(recordtest.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{Similar: 5}))
+	got := kindsOf(recordtest.Analyze(&panels.Record{Queries: qs}, panels.Thresholds{NPlusOne: 5}))
 	if got[panels.AlertNPlusOne] != 1 || got[panels.AlertDuplicate] != 1 || len(got) != 2 {
 		t.Errorf("alerts = %v, want one N+1 and one duplicate alert", got)
 	}

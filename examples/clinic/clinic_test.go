@@ -72,6 +72,8 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if b, f := bad.text("total"), fix.text("total"); b != fmt.Sprint(seedComments) || f != b {
 					t.Errorf("totals: bad %q, fix %q, want %d", b, f, seedComments)
 				}
+				wantAlert(t, bad, "large_result")
+				wantNoAlerts(t, fix)
 			},
 		},
 		{
@@ -86,6 +88,8 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if q := fix.rec.Queries[0].SQL; strings.Contains(q, "*") || strings.Contains(q, "body") {
 					t.Errorf("fix query %q selects more than the list needs", q)
 				}
+				wantAlert(t, bad, "wide_rows")
+				wantNoAlerts(t, fix)
 			},
 		},
 		{
@@ -111,7 +115,7 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 			check: func(t *testing.T, c *client, bad, fix *visit) {
 				wantQueries(t, bad, importSize+1) // DELETE, then the INSERTs
 				wantQueries(t, fix, 2)            // DELETE, one INSERT
-				wantAlert(t, bad, "n_plus_one")
+				wantAlert(t, bad, "row_by_row_writes")
 				wantAlert(t, bad, "too_many_queries")
 				wantNoAlerts(t, fix)
 				if got := fix.rec.kinds(); !slices.Contains(got, "begin") || !slices.Contains(got, "commit") {
@@ -155,7 +159,7 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if bad.rec.Stats.QueryCount <= fix.rec.Stats.QueryCount {
 					t.Errorf("bad ran %d queries, fix %d; want bad to run more", bad.rec.Stats.QueryCount, fix.rec.Stats.QueryCount)
 				}
-				wantAlert(t, bad, "duplicate_queries")
+				wantAlert(t, bad, "duplicate_query")
 				wantNoAlerts(t, fix)
 			},
 		},
@@ -177,6 +181,8 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if ids := bad.attrs("row", "data-id"); len(ids) != pageSize || ids[0] != "110" {
 					t.Errorf("page 40 shows posts %v, want %d posts from #110", ids, pageSize)
 				}
+				wantAlert(t, bad, "offset_pagination")
+				wantNoAlerts(t, fix)
 			},
 		},
 		{

@@ -110,7 +110,7 @@ func (s *Store) LatestPostsWithAuthors(ctx context.Context, n int) ([]PostWithAu
 // PostByID returns one post, every column.
 func (s *Store) PostByID(ctx context.Context, id int64) (Post, error) {
 	var p Post
-	err := s.db.GetContext(ctx, &p, `SELECT * FROM posts WHERE id = ?`, id)
+	err := s.db.GetContext(ctx, &p, `SELECT id, author_id, title, body, views, created_at FROM posts WHERE id = ?`, id)
 	return p, err
 }
 

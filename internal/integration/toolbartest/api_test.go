@@ -46,6 +46,11 @@ type apiRecord struct {
 	Alerts []struct {
 		Kind    string `json:"kind"`
 		Message string `json:"message"`
+		Fix     string `json:"fix"`
+		Sites   []struct {
+			File string `json:"file"`
+			Line int    `json:"line"`
+		} `json:"sites"`
 	} `json:"alerts"`
 }
 

@@ -178,7 +178,7 @@ func serveRecord(t *testing.T, h http.Handler, method, path string) apiRecord {
 
 func hasAlert(rec apiRecord, kind, fragment string) bool {
 	for _, a := range rec.Alerts {
-		if a.Kind == kind && strings.Contains(a.Message, fragment) {
+		if a.Kind == kind && strings.Contains(a.Message+" "+a.Fix, fragment) {
 			return true
 		}
 	}
@@ -258,8 +258,8 @@ func TestQueriesWithoutTheRequestsContextLandOnTheirRequest(t *testing.T) {
 		if len(rec.Queries) != 1 || !rec.Queries[0].Unclosed || rec.Queries[0].Caller.Line != markLine(t, "leak") {
 			t.Errorf("queries %+v: want the unclosed query at line %d", rec.Queries, markLine(t, "leak"))
 		}
-		if !hasAlert(rec, "rows_not_closed", "rows.Close()") {
-			t.Errorf("no rows_not_closed alert: %+v", rec.Alerts)
+		if !hasAlert(rec, "leaked_rows", "rows.Close()") {
+			t.Errorf("no leaked_rows alert: %+v", rec.Alerts)
 		}
 	})
 

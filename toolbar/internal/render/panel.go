@@ -51,3 +51,13 @@ func levelClass(s panels.Severity) string {
 	}
 	return "dt-level-info"
 }
+
+// alertClass is an alert's class list: its severity's colour, muted when
+// the developer accepted it.
+func alertClass(a *panels.Alert) string {
+	c := "dt-alert " + levelClass(a.Severity)
+	if a.Accepted {
+		c += " dt-alert-accepted"
+	}
+	return c
+}

@@ -106,7 +106,7 @@ func TestSummaries(t *testing.T) {
 func TestLevels(t *testing.T) {
 	rec := recordtest.Realistic()
 	only := func(kind panels.AlertKind, s panels.Severity) *panels.Record {
-		return &panels.Record{Alerts: []panels.Alert{{Kind: kind, Severity: s}}}
+		return &panels.Record{Alerts: []panels.Alert{{Kind: kind, Severity: s, Queries: []int32{0}}}}
 	}
 	for _, c := range []struct {
 		name, panel string
@@ -116,7 +116,8 @@ func TestLevels(t *testing.T) {
 		{"SQL with an N+1 and a failed query is danger", "sql", rec, panels.Danger},
 		{"SQL with only duplicates is a warning", "sql", only(panels.AlertDuplicate, panels.Warning), panels.Warning},
 		{"SQL with only dropped queries stays info", "sql", only(panels.AlertQueriesCapped, panels.Info), panels.Info},
-		{"SQL ignores alerts of other kinds", "sql", only("custom", panels.Danger), panels.Info},
+		{"SQL ignores alerts of other kinds", "sql", &panels.Record{Alerts: []panels.Alert{{Kind: "custom", Severity: panels.Danger}}}, panels.Info},
+		{"SQL ignores accepted alerts", "sql", &panels.Record{Alerts: []panels.Alert{{Kind: panels.AlertNPlusOne, Severity: panels.Danger, Queries: []int32{0}, Accepted: true}}}, panels.Info},
 		{"a failed cache call is a warning", "cache", rec, panels.Warning},
 		{"a clean cache is info", "cache", &panels.Record{Cache: []panels.CacheEvent{{Op: "get"}}}, panels.Info},
 		{"a 200 response is info", "response", rec, panels.Info},

@@ -43,13 +43,14 @@ func (sqlPanel) Summary(r *panels.Record) string {
 	return s
 }
 
-// Level implements panels.Panel: the highest severity of the record's SQL alerts
-// (N+1, duplicates, slow and failed queries, too many queries).
+// Level implements panels.Panel: the highest severity of the record's SQL
+// alerts (N+1, duplicates, slow and failed queries, too many queries...)
+// that were not accepted.
 func (sqlPanel) Level(r *panels.Record) panels.Severity {
 	s := panels.Info
 	for i := range r.Alerts {
-		if isSQLAlert(r.Alerts[i].Kind) {
-			s = max(s, r.Alerts[i].Severity)
+		if a := &r.Alerts[i]; isSQLAlert(a) && !a.Accepted {
+			s = max(s, a.Severity)
 		}
 	}
 	return s
@@ -58,13 +59,31 @@ func (sqlPanel) Level(r *panels.Record) panels.Severity {
 // Content implements panels.Panel.
 func (sqlPanel) Content(r *panels.Record) templ.Component { return sqlContent(newSQLView(r)) }
 
-// isSQLAlert reports whether an alert belongs to the SQL panel.
-func isSQLAlert(k panels.AlertKind) bool {
-	switch k {
-	case panels.AlertNPlusOne, panels.AlertDuplicate, panels.AlertSlowQuery, panels.AlertQueryErrors, panels.AlertTooManyQueries, panels.AlertQueriesCapped:
+// isSQLAlert reports whether an alert belongs to the SQL panel: it is
+// about some of its queries, or about the request's queries as a whole.
+func isSQLAlert(a *panels.Alert) bool {
+	switch a.Kind {
+	case panels.AlertTooManyQueries, panels.AlertQueriesCapped, panels.AlertUnattributed:
 		return true
 	}
-	return false
+	return len(a.Queries) > 0
+}
+
+// rowBadges are the alerts a query's row is marked with, by kind: a
+// short label, and the test id the tests find it by. Duplicates, queries
+// without a context and rows never closed have badges of their own.
+var rowBadges = map[panels.AlertKind]struct{ label, id string }{
+	panels.AlertNPlusOne:    {"N+1", "query-nplusone"},
+	panels.AlertSlowQuery:   {"slow", "query-slow"},
+	panels.AlertLargeResult: {"large result", "query-large"},
+	panels.AlertWideRows:    {"SELECT *", "query-wide"},
+	panels.AlertOffset:      {"large OFFSET", "query-offset"},
+}
+
+// rowBadge is an alert's mark on a query's row.
+type rowBadge struct {
+	Label, TestID, Title string
+	Severity             panels.Severity
 }
 
 // sqlView is the SQL panel, computed.
@@ -85,36 +104,35 @@ type queryRow struct {
 	Control bool
 	Similar, SimilarN,
 	Duplicate, DuplicateN int // -1 and 0 when the query is alone
-	NPlusOne, Slow bool
-	NoContext      bool   // run without the request's context, tied by its goroutine
-	Class          string // of the row: its similar group's colour and its state
-	Tokens         []sqlToken
-	Args           []string
-	Caller         panels.Frame
-	Stack          []panels.Frame
-	DurMS          string
-	X, W           string // the query on the request's time axis
+	Badges    []rowBadge // the alerts about it
+	NoContext bool       // run without the request's context, tied by its goroutine
+	Class     string     // of the row: its similar group's colour and its state
+	Tokens    []sqlToken
+	Args      []string
+	Caller    panels.Frame
+	Stack     []panels.Frame
+	DurMS     string
+	X, W      string // the query on the request's time axis
 }
 
 func newSQLView(r *panels.Record) *sqlView {
 	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond))}
-	const (
-		flagNPlusOne = 1 << iota
-		flagSlow
-	)
-	flags := make([]uint8, len(r.Queries))
-	for _, a := range r.Alerts {
-		if !isSQLAlert(a.Kind) {
+	var badges map[int32][]rowBadge
+	for i := range r.Alerts {
+		a := &r.Alerts[i]
+		if !isSQLAlert(a) {
 			continue
 		}
-		v.Alerts = append(v.Alerts, a)
-		for _, i := range a.Queries {
-			switch a.Kind {
-			case panels.AlertNPlusOne:
-				flags[i] |= flagNPlusOne
-			case panels.AlertSlowQuery:
-				flags[i] |= flagSlow
-			}
+		v.Alerts = append(v.Alerts, *a)
+		b, ok := rowBadges[a.Kind]
+		if !ok {
+			continue
+		}
+		if badges == nil {
+			badges = map[int32][]rowBadge{}
+		}
+		for _, q := range a.Queries {
+			badges[q] = append(badges[q], rowBadge{Label: b.label, TestID: b.id, Title: a.Message, Severity: a.Severity})
 		}
 	}
 	v.Alerts = bySeverity(v.Alerts)
@@ -157,7 +175,7 @@ func newSQLView(r *panels.Record) *sqlView {
 			row.Duplicate, row.DuplicateN = int(g-1), len(r.Duplicates[g-1])
 		}
 		row.Control = !q.IsStatement() && q.Kind != sqltrace.KindPrepare
-		row.NPlusOne, row.Slow = flags[i]&flagNPlusOne != 0, flags[i]&flagSlow != 0
+		row.Badges = badges[int32(i)]
 		if q.SQL != "" {
 			row.Tokens = formatSQL(q.SQL)
 		}
@@ -203,10 +221,17 @@ func rowClass(q *queryRow) string {
 		class string
 	}{
 		{q.Control, " dt-query-control"}, {q.Query.Tx > 0, " dt-in-tx"}, {q.Query.Err != "", " dt-query-error"},
-		{q.Slow, " dt-query-slow"}, {q.NPlusOne, " dt-query-nplusone"},
 	} {
 		if f.on {
 			c += f.class
+		}
+	}
+	for _, b := range q.Badges {
+		switch b.TestID {
+		case "query-slow":
+			c += " dt-query-slow"
+		case "query-nplusone":
+			c += " dt-query-nplusone"
 		}
 	}
 	return c
