@@ -182,7 +182,7 @@ func loopText(sites []Frame) string {
 	}
 	s := "the loop at " + sites[0].short()
 	if len(sites) > 1 {
-		s += " (through " + sites[1].short() + ")"
+		s += " (through " + describeSites(sites[1:]) + ")"
 	}
 	return s
 }
@@ -190,8 +190,9 @@ func loopText(sites []Frame) string {
 // loopSites are where an N+1's fix belongs: the loop, found as the
 // outermost line of app code the repeated calls do not share with the
 // request's other statements (the handler's line that queried the list
-// is shared up to the handler, the loop's line is not), then the line
-// that ran the query when it is another one (the repository method).
+// is shared up to the handler, the loop's line is not), then what the
+// loop called when that is app code too (a helper, a templ component),
+// then the line that ran the query (the repository method).
 func (r *Record) loopSites(run []int32) []Frame {
 	st := r.Queries[run[0]].Stack
 	frames := r.Stack(st)
@@ -213,6 +214,9 @@ func (r *Record) loopSites(run []int32) []Frame {
 	}
 	if loop == 0 {
 		return frames[:1]
+	}
+	if loop > 1 && isAppFrame(frames[1]) { // what the loop calls, when it is not the query's line: a helper, a template
+		return []Frame{frames[loop], frames[1], frames[0]}
 	}
 	return []Frame{frames[loop], frames[0]}
 }

@@ -94,6 +94,21 @@ func TestALoopInsideAServiceIsNamedNotTheHandlerThatCalledIt(t *testing.T) {
 	}
 }
 
+func TestALoopCallingAHelperNamesTheLoopTheHelperAndTheQuery(t *testing.T) {
+	helper := panels.Frame{Function: "example.com/app/web.ownerName", File: "/src/app/web/helpers.go", Line: 12}
+	var r rec
+	list := r.stack(listPets, handlerList, chiFrame)
+	loop := r.stack(ownerOf, helper, handlerLoop, chiFrame)
+	r.run(list, 3, "SELECT id FROM pets")
+	for id := range 3 {
+		r.run(loop, 1, "SELECT name FROM owners WHERE id = ?", int64(id))
+	}
+	a := only(t, r.finish(panels.Thresholds{}), panels.AlertNPlusOne)
+	if len(a.Sites) != 3 || a.Sites[0] != handlerLoop || a.Sites[1] != helper || a.Sites[2] != ownerOf {
+		t.Errorf("sites %v: want the loop, the helper, the query", a.Sites)
+	}
+}
+
 func TestWhatIsNotAnNPlusOne(t *testing.T) {
 	cases := map[string]func(r *rec){
 		"a loop of two": func(r *rec) {

@@ -82,6 +82,13 @@ type Config struct {
 	MaxRecordBytes int
 	// Thresholds tune the alerts (slow query, N+1...).
 	Thresholds panels.Thresholds
+	// Accept lists findings that are known and accepted, by the key the
+	// toolbar shows on each alert ("n_plus_one store/pets.go:45"), or a
+	// kind alone ("wide_rows") for every finding of that kind. They are
+	// still listed, muted, but do not colour the toolbar. Findings can also
+	// be accepted from the toolbar; with HistoryDir, those are kept there
+	// across restarts.
+	Accept []string
 	// Panels are the toolbar's panels, in order (nil means
 	// DefaultPanels()). Add one of your own with
 	// append(DefaultPanels(), myPanel{}); see panels.Panel.

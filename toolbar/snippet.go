@@ -15,16 +15,19 @@ import (
 // toolbarData is what the toolbar's script is given about a request: the
 // summary it shows at once and the panels it can open.
 type toolbarData struct {
-	ID         string       `json:"id"`
-	Method     string       `json:"method"`
-	Path       string       `json:"path"`
-	Status     int          `json:"status"`
-	DurationMS float64      `json:"duration_ms"`
-	Queries    int          `json:"query_count"`
-	Alerts     int          `json:"alert_count"`
-	Level      string       `json:"level"`
-	Summary    string       `json:"summary"`
-	Panels     []panelEntry `json:"panels"`
+	ID         string  `json:"id"`
+	Method     string  `json:"method"`
+	Path       string  `json:"path"`
+	Status     int     `json:"status"`
+	DurationMS float64 `json:"duration_ms"`
+	Queries    int     `json:"query_count"`
+	Alerts     int     `json:"alert_count"`
+	Level      string  `json:"level"`
+	// TopAlert is the message of the most severe alert not accepted,
+	// shown on the handle.
+	TopAlert string       `json:"top_alert,omitempty"`
+	Summary  string       `json:"summary"`
+	Panels   []panelEntry `json:"panels"`
 	// RedirectedFrom are the requests that redirected to this one, first
 	// hop first, for the links in the toolbar's head.
 	RedirectedFrom []panels.Redirect `json:"redirected_from,omitempty"`
@@ -49,6 +52,15 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 		Level:          rec.Stats.Level.String(),
 		Summary:        fmt.Sprintf("%s ms, %d queries", formatMS(rec.Duration), rec.Stats.Statements),
 		RedirectedFrom: rec.RedirectedFrom,
+	}
+	var top *panels.Alert
+	for i := range rec.Alerts {
+		if a := &rec.Alerts[i]; !a.Accepted && (top == nil || a.Severity > top.Severity) {
+			top = a
+		}
+	}
+	if top != nil && top.Severity > panels.Info {
+		d.TopAlert = top.Message
 	}
 	for _, p := range tb.panels {
 		d.Panels = append(d.Panels, panelEntry{ID: p.ID(), Title: p.Title(), Summary: p.Summary(rec), Level: p.Level(rec).String()})

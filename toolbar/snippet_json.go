@@ -42,6 +42,9 @@ func (d *toolbarData) appendJSON(b []byte) []byte {
 	b = strconv.AppendInt(append(b, `,"query_count":`...), int64(d.Queries), 10)
 	b = strconv.AppendInt(append(b, `,"alert_count":`...), int64(d.Alerts), 10)
 	b = appendJSONString(append(b, `,"level":`...), d.Level)
+	if d.TopAlert != "" {
+		b = appendJSONString(append(b, `,"top_alert":`...), d.TopAlert)
+	}
 	b = appendJSONString(append(b, `,"summary":`...), d.Summary)
 	b = append(b, `,"panels":`...)
 	if d.Panels == nil {

@@ -92,6 +92,8 @@ type Toolbar struct {
 	redirects *redirects
 	// listen warns once when the server is reached on a public address.
 	listen listenCheck
+	// accept are the findings the developer accepted.
+	accept *acceptance
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
@@ -165,6 +167,15 @@ func New(cfg Config) (*Toolbar, error) {
 		return nil, err
 	}
 	redact := newRedactor(cfg.RedactNames)
+	accept, err := newAcceptance(cfg.Accept, cfg.HistoryDir)
+	if err != nil {
+		return nil, err
+	}
+	if own := cfg.Thresholds.Accepted; own != nil {
+		cfg.Thresholds.Accepted = func(key string) bool { return own(key) || accept.has(key) }
+	} else {
+		cfg.Thresholds.Accepted = accept.has
+	}
 	tb := &Toolbar{
 		cfg:     cfg,
 		allow:   allow,
@@ -174,6 +185,7 @@ func New(cfg Config) (*Toolbar, error) {
 		assets:  newAssetURLs(cfg.Prefix),
 		log:     cfg.Logger,
 		outside: newOutside(cfg.MaxQueries, cfg.MaxRecordBytes, redact),
+		accept:  accept,
 	}
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)

@@ -116,6 +116,7 @@
     handle.appendChild(el("span", "dtb-sum", pageRec.summary));
     handle.dataset.queries = String(pageRec.query_count);
     handle.dataset.id = pageRec.id;
+    handle.title = pageRec.top_alert || "";
   }
 
   function renderHead() {
@@ -146,6 +147,11 @@
       alerts.dataset.testid = "alert-count";
       alerts.addEventListener("click", function () { openPanel("sql"); });
       head.appendChild(alerts);
+      if (r.top_alert) {
+        var top = el("div", "dtb-top-alert " + levelClass(r.level), r.top_alert);
+        top.dataset.testid = "top-alert";
+        head.appendChild(top);
+      }
     }
     var tools = el("div", "dtb-tools");
     var full = el("a", null, "Page");
