@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync/atomic"
 	"time"
 )
@@ -144,6 +145,9 @@ type Summary struct {
 	SQLTime    time.Duration `json:"sql_ns"`
 	Alerts     int           `json:"alert_count"`
 	Level      Severity      `json:"level"`
+	// AlertKinds are the kinds of the alerts not accepted, each once, the
+	// most severe first.
+	AlertKinds []AlertKind `json:"alert_kinds,omitempty"`
 	// RedirectedFrom are the requests that redirected to this one.
 	RedirectedFrom []Redirect `json:"redirected_from"`
 }
@@ -155,8 +159,22 @@ func (r *Record) Summary() Summary {
 		Method: r.Request.Method, URL: r.Request.URL, Path: r.Request.Path, Route: r.Request.Route,
 		Status: r.Response.Status, Outside: r.Outside,
 		Statements: r.Stats.Statements, SQLTime: r.Stats.SQLTime,
-		Alerts: len(r.Alerts), Level: r.Stats.Level, RedirectedFrom: r.RedirectedFrom,
+		Alerts: len(r.Alerts), Level: r.Stats.Level, AlertKinds: r.alertKinds(), RedirectedFrom: r.RedirectedFrom,
 	}
+}
+
+// alertKinds are the kinds of the alerts not accepted, each once, the
+// most severe first.
+func (r *Record) alertKinds() []AlertKind {
+	var kinds []AlertKind
+	for s := Danger; s >= Info; s-- {
+		for i := range r.Alerts {
+			if a := &r.Alerts[i]; a.Severity == s && !a.Accepted && !slices.Contains(kinds, a.Kind) {
+				kinds = append(kinds, a.Kind)
+			}
+		}
+	}
+	return kinds
 }
 
 // Caller returns the line of app code of an operation's stack (an index

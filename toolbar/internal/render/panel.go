@@ -61,3 +61,15 @@ func alertClass(a *panels.Alert) string {
 	}
 	return c
 }
+
+// kindsText lists alert kinds for a title: "n_plus_one, wide_rows".
+func kindsText(kinds []panels.AlertKind) string {
+	s := ""
+	for i, k := range kinds {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(k)
+	}
+	return s
+}
