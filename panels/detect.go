@@ -19,6 +19,7 @@ var detectors = []detector{
 	detectFailed,
 	detectSlow,
 	detectRepeats,
+	detectReadModifyWrite,
 	detectTooMany,
 	detectLargeResults,
 	detectWideRows,

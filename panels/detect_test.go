@@ -251,3 +251,53 @@ func TestAnAcceptedFindingIsListedButDoesNotRaiseTheLevel(t *testing.T) {
 		t.Errorf("not accepted: got accepted %v, level %v", a.Accepted, r.Stats.Level)
 	}
 }
+
+func TestAReadModifyWriteIsFoundAndTheAtomicUpdateIsNot(t *testing.T) {
+	exec := func(r *rec, sql string, args ...any) {
+		r.run(r.stack(handlerOther, chiFrame), 1, sql, args...)
+		r.Queries[len(r.Queries)-1].Kind = sqltrace.KindExec
+	}
+	for _, c := range []struct {
+		name  string
+		build func(r *rec)
+		raise bool
+	}{
+		{"read, add one in Go, save the row", func(r *rec) {
+			r.run(r.stack(listPets, handlerList, chiFrame), 1, "SELECT id, title, views FROM posts WHERE id = ?", int64(1))
+			exec(r, "UPDATE posts SET title = ?, views = ? WHERE id = ?", "Hello", int64(42), int64(1))
+		}, true},
+		{"a schema-qualified, quoted table", func(r *rec) {
+			r.run(r.stack(listPets, handlerList, chiFrame), 1, `SELECT views FROM public."posts" WHERE id = $1`, int64(1))
+			exec(r, "UPDATE posts SET views = $1 WHERE id = $2", int64(42), int64(1))
+		}, true},
+		{"the atomic update", func(r *rec) {
+			exec(r, "UPDATE posts SET views = views + 1 WHERE id = ?", int64(1))
+		}, false},
+		{"the atomic update after a read", func(r *rec) {
+			r.run(r.stack(listPets, handlerList, chiFrame), 1, "SELECT id, title FROM posts WHERE id = ?", int64(1))
+			exec(r, "UPDATE posts SET views = views + 1 WHERE id = ?", int64(1))
+		}, false},
+		{"a locked read", func(r *rec) {
+			r.run(r.stack(listPets, handlerList, chiFrame), 1, "SELECT views FROM posts WHERE id = $1 FOR UPDATE", int64(1))
+			exec(r, "UPDATE posts SET views = $1 WHERE id = $2", int64(42), int64(1))
+		}, false},
+		{"another table", func(r *rec) {
+			r.run(r.stack(listPets, handlerList, chiFrame), 1, "SELECT id FROM users WHERE id = ?", int64(1))
+			exec(r, "UPDATE posts SET author = ? WHERE id = ?", int64(1), int64(9))
+		}, false},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			var r rec
+			c.build(&r)
+			got := kindsOf(r.finish(panels.Thresholds{}))
+			if (got[panels.AlertReadModifyWrite] == 1) != c.raise {
+				t.Fatalf("alerts %v: want read_modify_write %v", got, c.raise)
+			}
+			if c.raise {
+				if a := only(t, r.Alerts, panels.AlertReadModifyWrite); len(a.Queries) != 2 || len(a.Sites) != 2 || !strings.Contains(a.Fix, "views = views + 1") {
+					t.Errorf("alert %+v", a)
+				}
+			}
+		})
+	}
+}

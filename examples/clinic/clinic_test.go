@@ -143,6 +143,8 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if q := fix.rec.Queries[0].SQL; !strings.Contains(q, "views = views + 1") {
 					t.Errorf("fix ran %q, want views = views + 1", q)
 				}
+				wantAlert(t, bad, "read_modify_write")
+				wantNoAlerts(t, fix)
 				var b, f int
 				fmt.Sscan(bad.text("views"), &b)
 				fmt.Sscan(fix.text("views"), &f)

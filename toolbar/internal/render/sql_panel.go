@@ -73,11 +73,13 @@ func isSQLAlert(a *panels.Alert) bool {
 // short label, and the test id the tests find it by. Duplicates, queries
 // without a context and rows never closed have badges of their own.
 var rowBadges = map[panels.AlertKind]struct{ label, id string }{
-	panels.AlertNPlusOne:    {"N+1", "query-nplusone"},
-	panels.AlertSlowQuery:   {"slow", "query-slow"},
-	panels.AlertLargeResult: {"large result", "query-large"},
-	panels.AlertWideRows:    {"SELECT *", "query-wide"},
-	panels.AlertOffset:      {"large OFFSET", "query-offset"},
+	panels.AlertNPlusOne:        {"N+1", "query-nplusone"},
+	panels.AlertSlowQuery:       {"slow", "query-slow"},
+	panels.AlertLargeResult:     {"large result", "query-large"},
+	panels.AlertWideRows:        {"SELECT *", "query-wide"},
+	panels.AlertOffset:          {"large OFFSET", "query-offset"},
+	panels.AlertRowByRow:        {"row by row", "query-row-by-row"},
+	panels.AlertReadModifyWrite: {"read-modify-write", "query-rmw"},
 }
 
 // rowBadge is an alert's mark on a query's row.
