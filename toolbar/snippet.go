@@ -3,7 +3,6 @@ package toolbar
 import (
 	"bytes"
 	"context"
-	"fmt"
 	"github.com/a-h/templ"
 	"strconv"
 	"time"
@@ -50,7 +49,7 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 		Queries:        rec.Stats.Statements,
 		Alerts:         len(rec.Alerts),
 		Level:          rec.Stats.Level.String(),
-		Summary:        fmt.Sprintf("%s ms, %d queries", formatMS(rec.Duration), rec.Stats.Statements),
+		Summary:        formatMS(rec.Duration) + " ms, " + queriesText(rec.Stats.Statements),
 		RedirectedFrom: rec.RedirectedFrom,
 	}
 	var top *panels.Alert
@@ -66,6 +65,14 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 		d.Panels = append(d.Panels, panelEntry{ID: p.ID(), Title: p.Title(), Summary: p.Summary(rec), Level: p.Level(rec).String()})
 	}
 	return d
+}
+
+// queriesText is "1 query" or "3 queries".
+func queriesText(n int) string {
+	if n == 1 {
+		return "1 query"
+	}
+	return strconv.Itoa(n) + " queries"
 }
 
 // formatMS shows a duration in milliseconds, with a decimal below 10 ms.

@@ -47,3 +47,16 @@ func TestTheSnippetsDataIsWhatEncodingJSONWrites(t *testing.T) {
 		}
 	}
 }
+
+func TestTheHandleSaysOneQueryNotOneQueries(t *testing.T) {
+	tb, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n, want := range map[int]string{0: "0 queries", 1: "1 query", 2: "2 queries"} {
+		rec := &panels.Record{Stats: panels.Stats{Statements: n}}
+		if got := tb.toolbarData(rec).Summary; !strings.HasSuffix(got, " ms, "+want) {
+			t.Errorf("%d statements: summary %q, want it to end in %q", n, got, want)
+		}
+	}
+}
