@@ -132,19 +132,22 @@ type Stats struct {
 
 // Summary is what the history lists of a record.
 type Summary struct {
-	ID         string        `json:"id"`
-	Start      time.Time     `json:"start"`
-	Duration   time.Duration `json:"duration_ns"`
-	Method     string        `json:"method"`
-	URL        string        `json:"url"`
-	Path       string        `json:"path"`
-	Route      string        `json:"route"`
-	Status     int           `json:"status"`
-	Outside    bool          `json:"outside"`
-	Statements int           `json:"query_count"`
-	SQLTime    time.Duration `json:"sql_ns"`
-	Alerts     int           `json:"alert_count"`
-	Level      Severity      `json:"level"`
+	ID       string        `json:"id"`
+	Start    time.Time     `json:"start"`
+	Duration time.Duration `json:"duration_ns"`
+	Method   string        `json:"method"`
+	URL      string        `json:"url"`
+	Path     string        `json:"path"`
+	Route    string        `json:"route"`
+	Status   int           `json:"status"`
+	// ContentType is the response's, for the history to tell a page from
+	// its static assets.
+	ContentType string        `json:"content_type,omitempty"`
+	Outside     bool          `json:"outside"`
+	Statements  int           `json:"query_count"`
+	SQLTime     time.Duration `json:"sql_ns"`
+	Alerts      int           `json:"alert_count"`
+	Level       Severity      `json:"level"`
 	// AlertKinds are the kinds of the alerts not accepted, each once, the
 	// most severe first.
 	AlertKinds []AlertKind `json:"alert_kinds,omitempty"`
@@ -157,7 +160,7 @@ func (r *Record) Summary() Summary {
 	return Summary{
 		ID: r.ID, Start: r.Start, Duration: r.Duration,
 		Method: r.Request.Method, URL: r.Request.URL, Path: r.Request.Path, Route: r.Request.Route,
-		Status: r.Response.Status, Outside: r.Outside,
+		Status: r.Response.Status, ContentType: r.Response.ContentType, Outside: r.Outside,
 		Statements: r.Stats.Statements, SQLTime: r.Stats.SQLTime,
 		Alerts: len(r.Alerts), Level: r.Stats.Level, AlertKinds: r.alertKinds(), RedirectedFrom: r.RedirectedFrom,
 	}

@@ -40,7 +40,7 @@ func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		tb.log.Warn("debugtoolbar: listing the history store", "error", err)
 	}
-	writeHTML(w, r, http.StatusOK, render.HistoryPage(tb.pageData(), list))
+	writeHTML(w, r, http.StatusOK, render.HistoryPage(tb.pageData(), list, render.ParseHistoryFilter(r.URL.Query())))
 }
 
 func (tb *Toolbar) requestPage(w http.ResponseWriter, r *http.Request) {

@@ -21,6 +21,8 @@ type PageData struct {
 	// Nonce is the CSP nonce put on every <link> and <script> tag; empty
 	// for none.
 	Nonce string
+	// refresh reloads the page every this many seconds; 0 for never.
+	refresh int
 }
 
 // nonceAttrs is the nonce attribute, or nothing.

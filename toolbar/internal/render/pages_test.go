@@ -93,7 +93,7 @@ func TestHistoryPage(t *testing.T) {
 	clean := &panels.Record{ID: "b", Start: recordtest.T0.Add(time.Second), Duration: 3 * time.Millisecond,
 		Request: panels.Request{Method: "POST", Path: "/login"}, Response: panels.Response{Status: 303}}
 	recs := []*panels.Record{clean, recordtest.Realistic()}
-	doc := renderHTML(t, HistoryPage(page, recordtest.Summaries(recs...)))
+	doc := renderHTML(t, HistoryPage(page, recordtest.Summaries(recs...), HistoryFilter{Assets: true}))
 	checkAssets(t, doc)
 	checkStrictCSP(t, doc)
 	rows := byTestID(doc, "history-row")
@@ -165,7 +165,7 @@ func TestRedirectChains(t *testing.T) {
 		}
 	})
 	t.Run("the history shows where each led and what led to it", func(t *testing.T) {
-		rows := byTestID(renderHTML(t, HistoryPage(page, recordtest.Summaries(home, via, post))), "history-row")
+		rows := byTestID(renderHTML(t, HistoryPage(page, recordtest.Summaries(home, via, post), HistoryFilter{})), "history-row")
 		for _, c := range []struct {
 			row      *html.Node
 			from, to []string
@@ -189,7 +189,7 @@ func TestRedirectChains(t *testing.T) {
 }
 
 func TestHistoryPageWithoutRequests(t *testing.T) {
-	doc := renderHTML(t, HistoryPage(page, nil))
+	doc := renderHTML(t, HistoryPage(page, nil, HistoryFilter{}))
 	if got := text(one(t, doc, "history-empty")); got == "" {
 		t.Errorf("no empty state text")
 	}

@@ -211,7 +211,7 @@ func TestMarkupInRecordedTextIsShownAsText(t *testing.T) {
 		}
 	})
 	t.Run("the history page", func(t *testing.T) {
-		doc := renderHTML(t, HistoryPage(PageData{Prefix: "/__debug__/"}, recordtest.Summaries(rec)))
+		doc := renderHTML(t, HistoryPage(PageData{Prefix: "/__debug__/"}, recordtest.Summaries(rec), HistoryFilter{}))
 		if s := byTag(doc, "script"); len(s) != 0 {
 			t.Fatalf("%d script elements rendered", len(s))
 		}

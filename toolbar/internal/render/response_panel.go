@@ -51,6 +51,22 @@ func (responsePanel) Level(r *panels.Record) panels.Severity {
 func (responsePanel) Content(r *panels.Record) templ.Component { return responseContent(r) }
 
 // statusLine is "404 Not Found".
+// statusCode is the code of statusLine; statusReason the rest, with its
+// leading space, which narrow screens leave out.
+func statusCode(code int) string {
+	if code == 0 {
+		return "—"
+	}
+	return strconv.Itoa(code)
+}
+
+func statusReason(code int) string {
+	if t := http.StatusText(code); t != "" && code != 0 {
+		return " " + t
+	}
+	return ""
+}
+
 func statusLine(code int) string {
 	if code == 0 {
 		return "—"
