@@ -315,17 +315,26 @@
     state.panel = id;
     save();
     renderNav();
-    load(prefix + "requests/" + current.id + "/panels/" + encodeURIComponent(id), main);
+    return load(prefix + "requests/" + current.id + "/panels/" + encodeURIComponent(id), main);
+  }
+
+  // firstPanel is the panel to open: the first with a warning or danger
+  // (what the handle's colour is about), else the one last open, else the
+  // first.
+  function firstPanel() {
+    var worst = current.panels.filter(function (x) { return x.level === "warning" || x.level === "danger"; });
+    var danger = worst.filter(function (x) { return x.level === "danger"; });
+    if (danger.length) return danger[0].id;
+    if (worst.length) return worst[0].id;
+    if (state.panel && current.panels.some(function (x) { return x.id === state.panel; })) return state.panel;
+    return current.panels[0].id;
   }
 
   function setOpen(open) {
     state.open = open;
     save();
     render();
-    if (open) {
-      var p = state.panel && current.panels.some(function (x) { return x.id === state.panel; }) ? state.panel : current.panels[0].id;
-      openPanel(p);
-    }
+    if (open) openPanel(firstPanel());
   }
 
   // toolbarData fetches a record's summary. A record is kept a moment
@@ -529,17 +538,36 @@
 
   // In-panel links (#debugtoolbar-query-3) target elements of the shadow
   // tree, which the browser's own fragment navigation cannot see.
+  // They never reach the host page's URL (a hash-routed app would
+  // navigate away); a query of another panel opens the SQL panel first.
+  function reveal(target) {
+    target.scrollIntoView({ block: "center" });
+    target.classList.add("dt-targeted");
+    setTimeout(function () { target.classList.remove("dt-targeted"); }, 2000);
+  }
   main.addEventListener("click", function (e) {
     var a = e.target.closest && e.target.closest("a[href^='#']");
     if (!a) return;
-    var target = shadow.getElementById(a.getAttribute("href").slice(1));
-    if (!target) return;
+    var id = a.getAttribute("href").slice(1);
+    if (id.indexOf("debugtoolbar-") !== 0) return;
     e.preventDefault();
-    target.scrollIntoView({ block: "center" });
+    var target = shadow.getElementById(id);
+    if (target) { reveal(target); return; }
+    if (id.indexOf("debugtoolbar-query-") === 0) {
+      openPanel("sql").then(function () {
+        var t = shadow.getElementById(id);
+        if (t) reveal(t);
+      });
+    }
   });
   handle.addEventListener("click", function () { setOpen(true); });
+  // Escape closes the toolbar, but not while the page's own field,
+  // dialog or menu has the key.
   document.addEventListener("keydown", function (e) {
-    if (e.key === "Escape" && state.open) setOpen(false);
+    if (e.key !== "Escape" || !state.open || e.defaultPrevented) return;
+    var t = e.target;
+    if (t !== root && t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName) || (t.closest && t.closest("dialog,[role=dialog],[role=menu],[role=listbox]")))) return;
+    setOpen(false);
   });
   render();
   if (state.open) setOpen(true);

@@ -1,0 +1,92 @@
+package toolbartest_test
+
+import (
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
+	"github.com/debugtoolbar/debugtoolbar/internal/integration/browsertest"
+	"github.com/debugtoolbar/debugtoolbar/toolbar"
+)
+
+// formPage is a page of an app with a field of its own, a hash router
+// that counts its navigations, and an N+1 behind it.
+const formPage = `<!doctype html>
+<html><head><meta charset="utf-8"><title>form</title></head>
+<body><h1>Edit</h1><label>Name <input id="name"></label>
+<script src="/router.js"></script>
+</body></html>`
+
+const routerJS = `window.hashChanges = 0; addEventListener("hashchange", () => window.hashChanges++);`
+
+// TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay: a red
+// handle opens on the panel that is red, a Timer row's link shows its
+// query without touching the page's URL, and Escape in the page's own
+// field is the page's.
+func TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay(t *testing.T) {
+	b := browsertest.Start(t)
+	shadow := browsertest.Shadow
+	db := openDB(t)
+	tb := newToolbar(t, toolbar.Config{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
+		for id := 1; id <= 4; id++ { // an N+1: one lookup per item
+			var title string
+			db.QueryRowContext(r.Context(), "SELECT title FROM posts WHERE id = ?", id).Scan(&title)
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		io.WriteString(w, formPage)
+	})
+	mux.HandleFunc("GET /router.js", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/javascript")
+		io.WriteString(w, routerJS)
+	})
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	srv := httptest.NewServer(tb.Middleware(mux))
+	t.Cleanup(srv.Close)
+	open := func(t *testing.T) *browsertest.Tab {
+		t.Helper()
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "a red handle", shadow(`s.querySelector("[data-testid=handle]")?.className.includes("danger")`))
+		tab.ClickInToolbar(t, "[data-testid=handle]")
+		tab.Wait(t, "the side bar", shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+		return tab
+	}
+
+	t.Run("a red handle opens on the panel with the danger", func(t *testing.T) {
+		tab := open(t)
+		tab.Wait(t, "the SQL panel, with its N+1", shadow(`s.querySelector("[data-testid=content] [data-testid=alert][data-kind=n_plus_one]")`))
+		if cur := tab.String(t, shadow(`s.querySelector("[aria-current=true]")?.dataset.testid || ""`)); cur != "nav-sql" {
+			t.Errorf("the nav marks %q as current, want nav-sql", cur)
+		}
+		tab.CheckProblems(t)
+	})
+	t.Run("a Timer row's link opens its query in the SQL panel and leaves the page's URL alone", func(t *testing.T) {
+		tab := open(t)
+		tab.Wait(t, "the SQL panel", shadow(`s.querySelector("[data-testid=content] [data-testid=query]")`))
+		tab.ClickInToolbar(t, "[data-testid=nav-timer]")
+		tab.Wait(t, "the Timer", shadow(`s.querySelector("[data-testid=content] .dt-wf-label")`))
+		tab.ClickInToolbar(t, ".dt-wf-label[href^='#debugtoolbar-query-']")
+		tab.Wait(t, "the query, marked, in the SQL panel", shadow(`s.querySelector("[data-testid=content] [data-testid=query].dt-targeted")`))
+		if got := tab.String(t, `location.hash + "|" + window.hashChanges`); got != "|0" {
+			t.Errorf("location.hash|hashchange events = %q, want none of either", got)
+		}
+		tab.CheckProblems(t)
+	})
+	t.Run("Escape in the page's own field does not close the toolbar; elsewhere it does", func(t *testing.T) {
+		tab := open(t)
+		tab.Eval(t, `document.getElementById("name").focus()`)
+		tab.Do(t, "press Escape in the field", chromedp.KeyEvent(kb.Escape))
+		if hidden := tab.String(t, shadow(`String(s.querySelector("[data-testid=bar]").hidden)`)); hidden != "false" {
+			t.Errorf("Escape in the page's field closed the toolbar")
+		}
+		tab.Eval(t, `document.getElementById("name").blur()`)
+		tab.Do(t, "press Escape on the page", chromedp.KeyEvent(kb.Escape))
+		tab.Wait(t, "closed", shadow(`s.querySelector("[data-testid=bar]").hidden`))
+	})
+}
