@@ -21,10 +21,24 @@
   var prefix = page.prefix;
   var stateKey = "debugtoolbar:state";
 
-  var state = { open: false, panel: "", side: "right" };
+  // dock is where the open bar sits (right, left, bottom), width and
+  // height its size there in px (0: the default), corner where the
+  // handle sits. Hiding the handle lasts for the browser session.
+  var state = { open: false, panel: "", dock: "right", width: 0, height: 0, corner: "br" };
   try { Object.assign(state, JSON.parse(localStorage.getItem(stateKey) || "{}")); } catch (e) { /* private mode */ }
+  if (state.side === "left") state.dock = "left"; // what an earlier version kept
+  delete state.side;
+  if (["right", "left", "bottom"].indexOf(state.dock) < 0) state.dock = "right";
+  if (["br", "bl", "tr", "tl"].indexOf(state.corner) < 0) state.corner = "br";
   function save() {
     try { localStorage.setItem(stateKey, JSON.stringify(state)); } catch (e) { /* private mode */ }
+  }
+  var hiddenKey = "debugtoolbar:hidden";
+  function handleHidden() {
+    try { return sessionStorage.getItem(hiddenKey) === "1"; } catch (e) { return false; }
+  }
+  function setHandleHidden(on) {
+    try { if (on) sessionStorage.setItem(hiddenKey, "1"); else sessionStorage.removeItem(hiddenKey); } catch (e) { /* private mode */ }
   }
 
   // The host lives outside <body>, as a child of <html>, and in the top
@@ -78,23 +92,38 @@
   var wrap = el("div", "dtb-wrap");
   var handle = el("button", "dtb-handle");
   handle.type = "button";
-  handle.setAttribute("aria-label", "Open debugtoolbar");
+  handle.setAttribute("aria-expanded", "false");
   handle.dataset.testid = "handle";
   var bar = el("section", "dtb-bar");
+  bar.id = "dtb-bar";
   bar.setAttribute("aria-label", "debugtoolbar");
   bar.dataset.testid = "bar";
+  handle.setAttribute("aria-controls", bar.id);
+  // The resizer is the bar's inner edge: drag it, or focus it and use the
+  // arrow keys.
+  var resizer = el("div", "dtb-resizer");
+  resizer.setAttribute("role", "separator");
+  resizer.tabIndex = 0;
+  resizer.dataset.testid = "resizer";
   var side = el("div", "dtb-side");
   var head = el("div", "dtb-head");
-  var nav = el("ul", "dtb-nav");
+  var nav = el("div", "dtb-nav");
+  nav.setAttribute("role", "tablist");
+  nav.setAttribute("aria-orientation", "vertical");
+  nav.setAttribute("aria-label", "Panels");
   var reqBox = el("div", "dtb-requests");
   var reqList = el("ol");
   reqBox.appendChild(el("h2", null, "Requests"));
   reqBox.appendChild(reqList);
   var main = el("div", "dtb-main");
+  main.id = "dtb-panel";
+  main.setAttribute("role", "tabpanel");
+  main.tabIndex = -1;
   main.dataset.testid = "content";
   side.appendChild(head);
   side.appendChild(nav);
   side.appendChild(reqBox);
+  bar.appendChild(resizer);
   bar.appendChild(side);
   bar.appendChild(main);
   wrap.appendChild(handle);
@@ -109,14 +138,28 @@
 
   function levelClass(level) { return level && level !== "info" ? "dtb-level-" + level : ""; }
 
+  // alertsText says a record's alerts in words, so that its level is not
+  // told by colour alone: "1 danger alert".
+  function alertsText(r) {
+    if (!r.alert_count) return "no alerts";
+    var level = r.level && r.level !== "info" ? r.level + " " : "";
+    return r.alert_count + " " + level + (r.alert_count === 1 ? "alert" : "alerts");
+  }
+
   function renderHandle() {
-    handle.className = "dtb-handle " + levelClass(pageRec.level);
+    handle.className = "dtb-handle dtb-corner-" + state.corner + " " + levelClass(pageRec.level);
     handle.textContent = "";
     handle.appendChild(el("span", "dtb-logo", "DT"));
     handle.appendChild(el("span", "dtb-sum", pageRec.summary));
+    if (pageRec.alert_count > 0 && pageRec.level !== "info") {
+      var n = el("span", "dtb-handle-alerts", "⚠ " + pageRec.alert_count);
+      n.dataset.testid = "handle-alerts";
+      handle.appendChild(n);
+    }
     handle.dataset.queries = String(pageRec.query_count);
     handle.dataset.id = pageRec.id;
     handle.title = pageRec.top_alert || "";
+    handle.setAttribute("aria-label", "debugtoolbar: " + pageRec.summary + ", " + alertsText(pageRec) + (pageRec.top_alert ? ": " + pageRec.top_alert : ""));
   }
 
   function renderHead() {
@@ -161,39 +204,83 @@
     var hist = el("a", null, "History");
     hist.href = prefix;
     hist.target = "_blank";
-    var flip = el("button", null, state.side === "left" ? "\u2192" : "\u2190");
-    flip.type = "button";
-    flip.title = "Move to the other side";
-    flip.addEventListener("click", function () {
-      state.side = state.side === "left" ? "right" : "left";
-      save();
-      render();
+    var docks = el("span", "dtb-docks");
+    docks.setAttribute("role", "group");
+    docks.setAttribute("aria-label", "Dock");
+    [["left", "\u25e7", "Dock on the left"], ["bottom", "\u2b13", "Dock at the bottom"], ["right", "\u25e8", "Dock on the right"]].forEach(function (d) {
+      var b = el("button", null, d[1]);
+      b.type = "button";
+      b.title = d[2];
+      b.setAttribute("aria-label", d[2]);
+      b.setAttribute("aria-pressed", String(state.dock === d[0]));
+      b.dataset.testid = "dock-" + d[0];
+      b.addEventListener("click", function () {
+        state.dock = d[0];
+        save();
+        render();
+        var again = head.querySelector("[data-testid=dock-" + d[0] + "]");
+        if (again) again.focus();
+      });
+      docks.appendChild(b);
+    });
+    var hide = el("button", null, "Hide");
+    hide.type = "button";
+    hide.title = "Hide the toolbar for this browser session (Alt+Shift+D brings it back)";
+    hide.dataset.testid = "hide";
+    hide.addEventListener("click", function () {
+      setHandleHidden(true);
+      setOpen(false);
     });
     var close = el("button", null, "\u00d7");
     close.type = "button";
     close.title = "Close (Esc)";
+    close.setAttribute("aria-label", "Close the toolbar");
     close.dataset.testid = "close";
     close.addEventListener("click", function () { setOpen(false); });
-    [full, hist, flip, close].forEach(function (t) { tools.appendChild(t); });
+    [full, hist, docks, hide, close].forEach(function (t) { tools.appendChild(t); });
     head.appendChild(tools);
   }
 
+  // The nav is a tab list: one tab in the tab order (the open panel's),
+  // the arrow keys, Home and End move between tabs and open them.
   function renderNav() {
+    var hadFocus = nav.contains(shadow.activeElement);
     nav.textContent = "";
     current.panels.forEach(function (p) {
-      var li = el("li", levelClass(p.level));
-      var b = el("button");
+      var b = el("button", levelClass(p.level));
       b.type = "button";
+      b.id = "dtb-tab-" + p.id;
       b.dataset.panel = p.id;
       b.dataset.testid = "nav-" + p.id;
+      b.setAttribute("role", "tab");
+      b.setAttribute("aria-controls", main.id);
+      b.setAttribute("aria-selected", String(state.panel === p.id));
       b.setAttribute("aria-current", String(state.panel === p.id));
+      b.tabIndex = state.panel === p.id ? 0 : -1;
       b.appendChild(el("span", "dtb-name", p.title));
       if (p.summary) b.appendChild(el("span", "dtb-sum", p.summary));
+      if (p.level === "warning" || p.level === "danger") b.appendChild(el("span", "dtb-sr", " (" + p.level + ")"));
       b.addEventListener("click", function () { openPanel(p.id); });
-      li.appendChild(b);
-      nav.appendChild(li);
+      nav.appendChild(b);
     });
+    main.setAttribute("aria-labelledby", "dtb-tab-" + state.panel);
+    if (hadFocus) focusTab();
   }
+  function focusTab() {
+    var t = nav.querySelector("[aria-selected=true]") || nav.querySelector("[role=tab]");
+    if (t) t.focus();
+  }
+  nav.addEventListener("keydown", function (e) {
+    var tabs = [].slice.call(nav.querySelectorAll("[role=tab]"));
+    var i = tabs.indexOf(shadow.activeElement);
+    if (i < 0) return;
+    var to = { ArrowDown: i + 1, ArrowRight: i + 1, ArrowUp: i - 1, ArrowLeft: i - 1, Home: 0, End: tabs.length - 1 }[e.key];
+    if (to === undefined) return;
+    e.preventDefault();
+    to = (to + tabs.length) % tabs.length;
+    tabs[to].focus();
+    openPanel(tabs[to].dataset.panel);
+  });
 
   // hops are the requests that redirected to r, as entries of the list.
   function hops(r) {
@@ -223,10 +310,24 @@
     });
   }
 
+  // size applies the bar's remembered size, kept within the window.
+  function size() {
+    var vertical = state.dock === "bottom";
+    var max = vertical ? window.innerHeight - 40 : window.innerWidth - 40;
+    var v = vertical ? state.height : state.width;
+    wrap.style.removeProperty("--dtb-w");
+    wrap.style.removeProperty("--dtb-h");
+    if (v > 0) wrap.style.setProperty(vertical ? "--dtb-h" : "--dtb-w", Math.max(200, Math.min(v, max)) + "px");
+    resizer.setAttribute("aria-orientation", vertical ? "horizontal" : "vertical");
+    resizer.setAttribute("aria-label", vertical ? "Resize the toolbar's height" : "Resize the toolbar's width");
+    resizer.title = "Drag to resize (or focus and use the arrow keys)";
+  }
+
   function render() {
-    wrap.className = "dtb-wrap " + (state.side === "left" ? "dtb-left" : "");
+    wrap.className = "dtb-wrap dtb-dock-" + state.dock;
+    size();
     renderHandle();
-    handle.hidden = state.open;
+    handle.hidden = state.open || handleHidden();
     bar.hidden = !state.open;
     if (state.open) {
       renderHead();
@@ -330,12 +431,75 @@
     return current.panels[0].id;
   }
 
+  // Opening moves the focus to the open panel's tab; closing, back to
+  // the handle.
   function setOpen(open) {
+    var was = state.open;
     state.open = open;
     save();
     render();
-    if (open) openPanel(firstPanel());
+    handle.setAttribute("aria-expanded", String(open));
+    if (open) {
+      openPanel(firstPanel());
+      focusTab();
+    } else if (was && !handle.hidden) {
+      handle.focus();
+    }
   }
+
+  // Resizing by dragging the inner edge, or with the arrow keys.
+  function resizeTo(px) {
+    if (state.dock === "bottom") state.height = Math.round(px); else state.width = Math.round(px);
+    size();
+  }
+  resizer.addEventListener("pointerdown", function (e) {
+    e.preventDefault();
+    resizer.setPointerCapture(e.pointerId);
+    function move(ev) {
+      if (state.dock === "bottom") resizeTo(window.innerHeight - ev.clientY);
+      else if (state.dock === "left") resizeTo(ev.clientX);
+      else resizeTo(window.innerWidth - ev.clientX);
+    }
+    function up() {
+      resizer.removeEventListener("pointermove", move);
+      resizer.removeEventListener("pointerup", up);
+      resizer.removeEventListener("pointercancel", up);
+      save();
+    }
+    resizer.addEventListener("pointermove", move);
+    resizer.addEventListener("pointerup", up);
+    resizer.addEventListener("pointercancel", up);
+  });
+  resizer.addEventListener("keydown", function (e) {
+    var grow = { right: { ArrowLeft: 1, ArrowRight: -1 }, left: { ArrowRight: 1, ArrowLeft: -1 }, bottom: { ArrowUp: 1, ArrowDown: -1 } }[state.dock][e.key];
+    if (!grow) return;
+    e.preventDefault();
+    var now = state.dock === "bottom" ? bar.offsetHeight : bar.offsetWidth;
+    resizeTo(now + grow * 40);
+    save();
+  });
+
+  // The handle can be dragged to another corner of the window; a click
+  // that did not move opens the toolbar.
+  var dragged = false;
+  handle.addEventListener("pointerdown", function (e) {
+    if (e.button !== 0) return;
+    var x0 = e.clientX, y0 = e.clientY;
+    dragged = false;
+    function move(ev) {
+      if (Math.abs(ev.clientX - x0) + Math.abs(ev.clientY - y0) > 8) dragged = true;
+    }
+    function up(ev) {
+      window.removeEventListener("pointermove", move);
+      window.removeEventListener("pointerup", up);
+      if (!dragged) return;
+      state.corner = (ev.clientY < window.innerHeight / 2 ? "t" : "b") + (ev.clientX < window.innerWidth / 2 ? "l" : "r");
+      save();
+      renderHandle();
+    }
+    window.addEventListener("pointermove", move);
+    window.addEventListener("pointerup", up);
+  });
 
   // toolbarData fetches a record's summary. A record is kept a moment
   // after its response is complete, so a miss right then is retried.
@@ -560,7 +724,18 @@
       });
     }
   });
-  handle.addEventListener("click", function () { setOpen(true); });
+  handle.addEventListener("click", function () {
+    if (dragged) { dragged = false; return; }
+    setOpen(true);
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.altKey && e.shiftKey && (e.key === "D" || e.key === "d" || e.code === "KeyD") && handleHidden()) {
+      setHandleHidden(false);
+      render();
+      handle.focus();
+    }
+  });
+  window.addEventListener("resize", function () { if (state.open) size(); });
   // Escape closes the toolbar, but not while the page's own field,
   // dialog or menu has the key.
   document.addEventListener("keydown", function (e) {

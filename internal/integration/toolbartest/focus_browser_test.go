@@ -2,6 +2,8 @@ package toolbartest_test
 
 import (
 	"io"
+	"strconv"
+	"strings"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -61,7 +63,7 @@ func TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay(t *testing.T) {
 	t.Run("a red handle opens on the panel with the danger", func(t *testing.T) {
 		tab := open(t)
 		tab.Wait(t, "the SQL panel, with its N+1", shadow(`s.querySelector("[data-testid=content] [data-testid=alert][data-kind=n_plus_one]")`))
-		if cur := tab.String(t, shadow(`s.querySelector("[aria-current=true]")?.dataset.testid || ""`)); cur != "nav-sql" {
+		if cur := tab.String(t, shadow(`s.querySelector("[role=tab][aria-selected=true]")?.dataset.testid || ""`)); cur != "nav-sql" {
 			t.Errorf("the nav marks %q as current, want nav-sql", cur)
 		}
 		tab.CheckProblems(t)
@@ -88,5 +90,51 @@ func TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay(t *testing.T) {
 		tab.Eval(t, `document.getElementById("name").blur()`)
 		tab.Do(t, "press Escape on the page", chromedp.KeyEvent(kb.Escape))
 		tab.Wait(t, "closed", shadow(`s.querySelector("[data-testid=bar]").hidden`))
+	})
+	t.Run("focus goes to the open panel's tab, follows the arrow keys, and returns to the handle on close", func(t *testing.T) {
+		tab := open(t)
+		active := shadow(`s.activeElement?.dataset.testid || ""`)
+		tab.Wait(t, "focus on the SQL tab", active+` === "nav-sql"`)
+		if exp := tab.String(t, shadow(`s.querySelector("[data-testid=handle]").getAttribute("aria-expanded")`)); exp != "true" {
+			t.Errorf("handle aria-expanded = %q while open", exp)
+		}
+		tab.Do(t, "press ArrowDown", chromedp.KeyEvent(kb.ArrowDown))
+		tab.Wait(t, "the next tab focused and selected", shadow(`s.activeElement?.getAttribute("aria-selected") === "true" && s.activeElement.dataset.testid !== "nav-sql"`))
+		tab.Wait(t, "its panel shown", shadow(`s.querySelector("[data-testid=content]").getAttribute("aria-labelledby") === s.activeElement.id`))
+		tab.ClickInToolbar(t, "[data-testid=close]")
+		tab.Wait(t, "focus back on the handle", active+` === "handle"`)
+		if label := tab.String(t, shadow(`s.querySelector("[data-testid=handle]").getAttribute("aria-label")`)); !strings.Contains(label, "4 queries") || !strings.Contains(label, "danger alert") {
+			t.Errorf("handle label %q: want its summary and its level in words", label)
+		}
+	})
+	t.Run("docked at the bottom, resized with the keyboard, remembered after a reload", func(t *testing.T) {
+		tab := open(t)
+		tab.ClickInToolbar(t, "[data-testid=dock-bottom]")
+		tab.Wait(t, "the bar across the bottom", shadow(`(r => r.top > 0 && Math.abs(r.width - innerWidth) < 2 && Math.abs(r.bottom - innerHeight) < 2)(s.querySelector("[data-testid=bar]").getBoundingClientRect())`))
+		before := tab.String(t, shadow(`String(s.querySelector("[data-testid=bar]").offsetHeight)`))
+		tab.Eval(t, shadow(`s.querySelector("[data-testid=resizer]").focus()`))
+		tab.Do(t, "grow it with ArrowUp twice", chromedp.KeyEvent(kb.ArrowUp), chromedp.KeyEvent(kb.ArrowUp))
+		after := tab.String(t, shadow(`String(s.querySelector("[data-testid=bar]").offsetHeight)`))
+		if before == after {
+			t.Fatalf("height %s before and after ArrowUp twice", before)
+		}
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "the same place and size after a reload", shadow(`(b => b && !b.hidden && String(b.offsetHeight) === `+strconv.Quote(after)+` && b.getBoundingClientRect().top > 0)(s.querySelector("[data-testid=bar]"))`))
+		tab.ClickInToolbar(t, "[data-testid=dock-right]") // leave the next steps' default alone
+	})
+	t.Run("the bar leaves most of a 1280 px window to the page", func(t *testing.T) {
+		tab := open(t)
+		if w := tab.String(t, shadow(`(s.querySelector("[data-testid=bar]").getBoundingClientRect().width / innerWidth).toFixed(2)`)); w > "0.60" || len(w) != 4 {
+			t.Errorf("the bar covers %s of the window's width, want at most 0.60", w)
+		}
+	})
+	t.Run("hidden for the session, Alt+Shift+D brings the handle back", func(t *testing.T) {
+		tab := open(t)
+		tab.ClickInToolbar(t, "[data-testid=hide]")
+		tab.Wait(t, "no handle, no bar", shadow(`s.querySelector("[data-testid=handle]").hidden && s.querySelector("[data-testid=bar]").hidden`))
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "still hidden after a reload", shadow(`s.querySelector("[data-testid=handle]")?.hidden === true`))
+		tab.Do(t, "press Alt+Shift+D", chromedp.KeyEvent("D", chromedp.KeyModifiers(chromedp.ModifierAlt, chromedp.ModifierShift)))
+		tab.Wait(t, "the handle back", shadow(`s.querySelector("[data-testid=handle]").hidden === false`))
 	})
 }
