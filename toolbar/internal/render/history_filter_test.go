@@ -69,3 +69,15 @@ func TestTheHistoryShowsARouteOnlyWhenItSaysMoreThanThePath(t *testing.T) {
 		}
 	}
 }
+
+func TestTheRequestPanelNamesServeMuxsRootAsSlash(t *testing.T) {
+	for route, want := range map[string]string{"GET /{$}": "GET /", "GET /posts/{id}": "GET /posts/{id}", "": "GET /"} {
+		r := &panels.Record{Request: panels.Request{Method: "GET", Path: "/", Route: route}}
+		if route == "GET /posts/{id}" {
+			r.Request.Path = "/posts/3"
+		}
+		if got := (requestPanel{}).Summary(r); got != want {
+			t.Errorf("route %q: summary %q, want %q", route, got, want)
+		}
+	}
+}

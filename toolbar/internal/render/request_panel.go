@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
-	"strings"
 
 	"github.com/a-h/templ"
 
@@ -25,12 +24,13 @@ func (requestPanel) Title() string { return "Request" }
 // Summary implements panels.Panel: the method and the route, or the path when no
 // router named one.
 func (requestPanel) Summary(r *panels.Record) string {
-	target := r.Request.Route
+	// The route where it says more than the path: ServeMux's "GET /{$}"
+	// is "GET /".
+	target := routeText(r.Request.Route, r.Request.Path)
 	if target == "" {
 		target = r.Request.Path
 	}
-	// ServeMux patterns may already start with the method ("GET /{$}").
-	if r.Request.Method == "" || strings.HasPrefix(target, r.Request.Method+" ") {
+	if r.Request.Method == "" {
 		return target
 	}
 	return r.Request.Method + " " + target
