@@ -113,13 +113,24 @@
   nav.setAttribute("aria-label", "Panels");
   var reqBox = el("div", "dtb-requests");
   var reqList = el("ol");
-  reqBox.appendChild(el("h2", null, "Requests"));
+  var reqHead = el("div", "dtb-requests-head");
+  reqHead.appendChild(el("h2", null, "Requests"));
+  var followBox = el("label", "dtb-follow");
+  var follow = el("input");
+  follow.type = "checkbox";
+  follow.dataset.testid = "follow";
+  follow.checked = !!state.follow;
+  follow.addEventListener("change", function () { state.follow = follow.checked; save(); });
+  followBox.appendChild(follow);
+  followBox.appendChild(document.createTextNode(" follow the latest"));
+  followBox.title = "Show each new request of the page as it arrives";
+  reqHead.appendChild(followBox);
+  reqBox.appendChild(reqHead);
   reqBox.appendChild(reqList);
   var main = el("div", "dtb-main");
   main.id = "dtb-panel";
   main.setAttribute("role", "tabpanel");
   main.tabIndex = -1;
-  main.dataset.testid = "content";
   side.appendChild(head);
   side.appendChild(nav);
   side.appendChild(reqBox);
@@ -137,6 +148,18 @@
   seen[current.id] = true;
 
   function levelClass(level) { return level && level !== "info" ? "dtb-level-" + level : ""; }
+  function fmtMS(ms) { return (ms < 10 ? ms.toFixed(1) : Math.round(ms)) + " ms"; }
+  var rank = { info: 0, warning: 1, danger: 2 };
+  // worst is the worst level of the page and its later requests, and how
+  // many of their alerts are warnings or worse: what the handle shows.
+  function worst() {
+    var level = pageRec.level || "info", n = 0;
+    [pageRec].concat(later).forEach(function (r) {
+      if (r.level && rank[r.level] > rank[level]) level = r.level;
+      if (r.level && r.level !== "info") n += r.alert_count || 0;
+    });
+    return { level: level, alerts: n };
+  }
 
   // alertsText says a record's alerts in words, so that its level is not
   // told by colour alone: "1 danger alert".
@@ -147,19 +170,21 @@
   }
 
   function renderHandle() {
-    handle.className = "dtb-handle dtb-corner-" + state.corner + " " + levelClass(pageRec.level);
+    var w = worst();
+    handle.className = "dtb-handle dtb-corner-" + state.corner + " " + levelClass(w.level);
     handle.textContent = "";
     handle.appendChild(el("span", "dtb-logo", "DT"));
     handle.appendChild(el("span", "dtb-sum", pageRec.summary));
-    if (pageRec.alert_count > 0 && pageRec.level !== "info") {
-      var n = el("span", "dtb-handle-alerts", "⚠ " + pageRec.alert_count);
+    if (w.alerts > 0) {
+      var n = el("span", "dtb-handle-alerts", "\u26a0 " + w.alerts);
       n.dataset.testid = "handle-alerts";
       handle.appendChild(n);
     }
     handle.dataset.queries = String(pageRec.query_count);
     handle.dataset.id = pageRec.id;
     handle.title = pageRec.top_alert || "";
-    handle.setAttribute("aria-label", "debugtoolbar: " + pageRec.summary + ", " + alertsText(pageRec) + (pageRec.top_alert ? ": " + pageRec.top_alert : ""));
+    handle.setAttribute("aria-label", "debugtoolbar: " + pageRec.summary + ", " + alertsText(pageRec) + (pageRec.top_alert ? ": " + pageRec.top_alert : "") +
+      (w.level !== (pageRec.level || "info") ? "; a later request has a " + w.level + " alert" : ""));
   }
 
   function renderHead() {
@@ -168,7 +193,7 @@
     head.appendChild(el("div", "dtb-title", r.method + " " + r.path));
     head.appendChild(el("div", "dtb-meta", r.status + " \u00b7 " + r.summary));
     if (r.redirected_from && r.redirected_from.length) {
-      // After POST /login → 303 → GET /home, the POST did the work.
+      // After POST /login \u2192 303 \u2192 GET /home, the POST did the work.
       var via = el("div", "dtb-redirects");
       via.dataset.testid = "redirected-from";
       via.appendChild(el("span", null, "Redirected from"));
@@ -298,9 +323,21 @@
     entries.forEach(function (r) {
       var li = el("li");
       var isPage = r.id === pageRec.id;
-      var b = el("button", null, (isPage ? "\u2302 " : r.hop ? "\u21aa " : "") + (r.method || "") + " " + (r.path || r.url || r.id) + (r.status ? " " + r.status : ""));
+      var b = el("button", levelClass(r.level));
+      // The status and the figures stay visible however long the path:
+      // the path is the part that is cut.
+      b.appendChild(el("span", "dtb-req-path", (isPage ? "\u2302 " : r.hop ? "\u21aa " : "") + (r.method || "") + " " + (r.path || r.url || r.id)));
+      var facts = [];
+      if (r.status) facts.push(String(r.status));
+      if (r.duration_ms != null) facts.push(fmtMS(r.duration_ms));
+      if (r.query_count != null) facts.push(r.query_count + " q");
+      if (r.alert_count > 0 && r.level && r.level !== "info") facts.push("\u26a0 " + r.alert_count);
+      var f = el("span", "dtb-req-facts", " " + facts.join(" \u00b7 "));
+      f.dataset.testid = "request-facts";
+      b.appendChild(f);
       b.type = "button";
-      b.title = isPage ? "This page" : r.hop ? "Redirected to the request below" : "A later request of this page";
+      b.title = (isPage ? "This page" : r.hop ? "Redirected to the request below" : "A later request of this page") +
+        (r.query_count != null ? ": " + (r.summary || "") + ", " + alertsText(r) : "") + (r.top_alert ? ". " + r.top_alert : "");
       b.dataset.testid = "request";
       b.dataset.id = r.id;
       b.setAttribute("aria-current", String(r.id === current.id));
@@ -401,7 +438,9 @@
       }
       return res.text();
     }).then(function (html) {
-      if (ticket === loading) setHTML(into, html);
+      if (ticket !== loading) return false;
+      setHTML(into, html);
+      return true;
     }).catch(function (err) {
       // A refusal's event may come after the failed fetch.
       setTimeout(function () {
@@ -409,14 +448,55 @@
         into.textContent = "";
         into.appendChild(el("p", "dtb-empty", "Could not load: " + why(err, url)));
       }, 50);
+      return false;
     });
   }
 
+  // Panes keep each panel once loaded, by record and panel, with its
+  // scroll position, its open details and its plans: switching back
+  // fetches nothing. The newest few are kept.
+  var panes = {}, paneOrder = [], shown = "";
+  var maxPanes = 12;
+  function pane() { return panes[shown] ? panes[shown].el : null; }
+  function clearPanes() {
+    main.textContent = "";
+    panes = {};
+    paneOrder = [];
+    shown = "";
+  }
   function openPanel(id) {
     state.panel = id;
     save();
     renderNav();
-    return load(prefix + "requests/" + current.id + "/panels/" + encodeURIComponent(id), main);
+    var key = current.id + "/" + id;
+    if (panes[shown]) {
+      panes[shown].scroll = main.scrollTop;
+      panes[shown].el.hidden = true;
+      delete panes[shown].el.dataset.testid;
+    }
+    shown = key;
+    var p = panes[key];
+    if (!p) {
+      p = panes[key] = { el: el("div", "dtb-pane"), scroll: 0, ok: false };
+      paneOrder.push(key);
+      main.appendChild(p.el);
+      while (paneOrder.length > maxPanes) {
+        var old = paneOrder.shift();
+        panes[old].el.remove();
+        delete panes[old];
+      }
+    }
+    p.el.hidden = false;
+    p.el.dataset.testid = "content";
+    if (p.ok) {
+      main.scrollTop = p.scroll;
+      return Promise.resolve(true);
+    }
+    main.scrollTop = 0;
+    return load(prefix + "requests/" + current.id + "/panels/" + encodeURIComponent(id), p.el).then(function (ok) {
+      p.ok = ok;
+      return ok;
+    });
   }
 
   // firstPanel is the panel to open: the first with a warning or danger
@@ -522,7 +602,7 @@
       render();
       openPanel(state.panel || r.panels[0].id);
     }).catch(function (err) {
-      main.textContent = "";
+      clearPanes();
       main.appendChild(el("p", "dtb-empty", "Could not load that request: " + err.message));
     });
   }
@@ -535,17 +615,19 @@
     seen[r.id] = true;
     later.push(r);
     if (later.length > 50) later.shift();
-    if (r.redirected) {
-      // fetch and XHR follow redirects unseen: the token is the last
-      // request's. Its record says what it was and what redirected to it.
-      toolbarData(r.id).then(function (d) {
-        r.method = d.method;
-        r.status = d.status;
-        r.redirected_from = d.redirected_from;
-        hops(d).forEach(function (f) { seen[f.id] = true; });
-        if (state.open) renderRequests();
-      }, function () { /* listed as the browser reported it */ });
-    }
+    // Its record gives its duration, queries and alerts, and, as fetch
+    // and XHR follow redirects unseen (the token is the last request's),
+    // what it was and what redirected to it.
+    toolbarData(r.id).then(function (d) {
+      ["method", "status", "redirected_from", "duration_ms", "query_count", "alert_count", "level", "summary", "top_alert", "panels"].forEach(function (k) {
+        if (d[k] != null) r[k] = d[k];
+      });
+      if (!r.path) r.path = d.path;
+      hops(d).forEach(function (f) { seen[f.id] = true; });
+      renderHandle();
+      if (state.open) renderRequests();
+      if (state.follow && state.open && later.indexOf(r) >= 0) switchTo(r.id);
+    }, function () { /* listed as the browser reported it */ });
     if (state.open) renderRequests();
   }
   function pathOf(url) {
@@ -617,7 +699,7 @@
   // record, which the toolbar then shows, with a fresh list of later
   // requests. Plain fragments (hx-get into a div, Turbo frames) stay later
   // requests of the page. Back and forward bring a page's record back.
-  var pages = {};      // path → the record of the page last shown at it
+  var pages = {};      // path \u2192 the record of the page last shown at it
   pages[pathOf(location.href)] = pageRec;
   var pageTicket = 0;
   var pending = null;  // the path whose record is on its way
@@ -715,11 +797,13 @@
     var id = a.getAttribute("href").slice(1);
     if (id.indexOf("debugtoolbar-") !== 0) return;
     e.preventDefault();
-    var target = shadow.getElementById(id);
+    // Ids repeat between records' panes: look in the one shown.
+    var find = function () { var p = pane(); return p && p.querySelector("[id='" + id.replace(/[^\w-]/g, "") + "']"); };
+    var target = find();
     if (target) { reveal(target); return; }
     if (id.indexOf("debugtoolbar-query-") === 0) {
       openPanel("sql").then(function () {
-        var t = shadow.getElementById(id);
+        var t = find();
         if (t) reveal(t);
       });
     }

@@ -2,10 +2,10 @@ package toolbartest_test
 
 import (
 	"io"
-	"strconv"
-	"strings"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -100,7 +100,7 @@ func TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay(t *testing.T) {
 		}
 		tab.Do(t, "press ArrowDown", chromedp.KeyEvent(kb.ArrowDown))
 		tab.Wait(t, "the next tab focused and selected", shadow(`s.activeElement?.getAttribute("aria-selected") === "true" && s.activeElement.dataset.testid !== "nav-sql"`))
-		tab.Wait(t, "its panel shown", shadow(`s.querySelector("[data-testid=content]").getAttribute("aria-labelledby") === s.activeElement.id`))
+		tab.Wait(t, "its panel shown", shadow(`s.getElementById("dtb-panel").getAttribute("aria-labelledby") === s.activeElement.id`))
 		tab.ClickInToolbar(t, "[data-testid=close]")
 		tab.Wait(t, "focus back on the handle", active+` === "handle"`)
 		if label := tab.String(t, shadow(`s.querySelector("[data-testid=handle]").getAttribute("aria-label")`)); !strings.Contains(label, "4 queries") || !strings.Contains(label, "danger alert") {
@@ -136,5 +136,33 @@ func TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay(t *testing.T) {
 		tab.Wait(t, "still hidden after a reload", shadow(`s.querySelector("[data-testid=handle]")?.hidden === true`))
 		tab.Do(t, "press Alt+Shift+D", chromedp.KeyEvent("D", chromedp.KeyModifiers(chromedp.ModifierAlt, chromedp.ModifierShift)))
 		tab.Wait(t, "the handle back", shadow(`s.querySelector("[data-testid=handle]").hidden === false`))
+	})
+	t.Run("a panel opened again is not fetched again and keeps its scroll position", func(t *testing.T) {
+		tab := open(t)
+		tab.Wait(t, "the SQL panel", shadow(`s.querySelector("[data-testid=content] [data-testid=query]")`))
+		const fetches = `String(performance.getEntriesByType("resource").filter(e => e.name.includes("/panels/")).length)`
+		tab.Eval(t, shadow(`(m => { m.querySelector("[data-testid=content]").style.minHeight = "3000px"; m.scrollTop = 400; })(s.getElementById("dtb-panel"))`))
+		before := tab.String(t, fetches)
+		tab.ClickInToolbar(t, "[data-testid=nav-request]")
+		tab.Wait(t, "the Request panel", shadow(`s.querySelector("[data-testid=content] [data-testid=panel-request]")`))
+		tab.ClickInToolbar(t, "[data-testid=nav-sql]")
+		tab.Wait(t, "the SQL panel again", shadow(`s.querySelector("[data-testid=content] [data-testid=query]")`))
+		after := tab.String(t, fetches)
+		if b, _ := strconv.Atoi(before); after != strconv.Itoa(b+1) {
+			t.Errorf("panel fetches: %s before, %s after opening Request and SQL again; want one more (Request's)", before, after)
+		}
+		if top := tab.String(t, shadow(`String(s.getElementById("dtb-panel").scrollTop)`)); top != "400" {
+			t.Errorf("SQL panel's scroll position %s after switching back, want 400", top)
+		}
+	})
+	t.Run("a later request is listed with its status, duration, queries and alert", func(t *testing.T) {
+		tab := open(t)
+		tab.Eval(t, `fetch("/").then(r => r.text())`)
+		const later = `[...s.querySelectorAll("[data-testid=request]")].find(b => b.getAttribute("aria-current") === "false")`
+		tab.Wait(t, "the later request with its figures", shadow(later+`?.querySelector("[data-testid=request-facts]")?.textContent.includes("4 q")`))
+		facts := tab.String(t, shadow(later+`.querySelector("[data-testid=request-facts]").textContent`))
+		if !strings.Contains(facts, "200") || !strings.Contains(facts, " ms") || !strings.Contains(facts, "\u26a0 1") {
+			t.Errorf("later request's facts %q: want its status, duration, query count and alert", facts)
+		}
 	})
 }
