@@ -26,3 +26,11 @@ type RaisedAlert struct {
 
 // site is a frame as "path/to/file.go:45".
 func site(f panels.Frame) string { return f.File + ":" + strconv.Itoa(f.Line) }
+
+// alertCount is "1 alert" or "3 alerts".
+func alertCount(n int) string {
+	if n == 1 {
+		return "1 alert"
+	}
+	return strconv.Itoa(n) + " alerts"
+}

@@ -106,15 +106,15 @@ func Raised(p RaisedPage) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var7 string
-		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(len(p.Alerts)))
+		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(alertCount(len(p.Alerts)))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `toolbar/internal/render/raised_page.templ`, Line: 20, Col: 165}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `toolbar/internal/render/raised_page.templ`, Line: 20, Col: 171}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " alert(s).</span></p></header><main class=\"dt-main\"><section class=\"dt-section\" data-testid=\"raised-alerts\"><ul class=\"dt-alerts\">")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, ".</span></p></header><main class=\"dt-main\"><section class=\"dt-section\" data-testid=\"raised-alerts\"><ul class=\"dt-alerts\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
