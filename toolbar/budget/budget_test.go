@@ -1,3 +1,5 @@
+//go:build !nodebugtoolbar
+
 package budget_test
 
 import (
