@@ -32,9 +32,11 @@ import (
 //
 // With Raise, an HTML page the toolbar holds whole and would inject itself
 // into is replaced, when it has a loud alert, by an error page of status
-// 500 that names them, with the toolbar in it; the app's page is in the
-// record. Streamed, non-HTML and fragment responses are never replaced
-// (their headers or bytes are the app's as soon as it writes them).
+// 500 that names them, with the toolbar in it. The record shows the
+// response served (the 500) and the app's queries and alerts; the page the
+// app wrote is not kept. Streamed, non-HTML and fragment responses are
+// never replaced: their headers, or their bytes, go out as the app writes
+// them, before the alerts are known.
 type Loud struct {
 	// Kinds are the alert kinds that are loud. Empty means every alert of
 	// severity Warning or Danger; Info alerts (queries without the
