@@ -39,7 +39,7 @@ package budget
 
 import (
 	"bytes"
-	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -55,7 +55,8 @@ import (
 type Runner struct {
 	// Config configures the toolbar that records the requests: its
 	// Thresholds decide when an alert is raised (set them in a test that
-	// depends on one), its RedactNames and Max... caps apply. Every
+	// depends on one); its caps (MaxQueries, MaxRecordBytes...) and
+	// RedactNames apply as on the toolbar. Every
 	// request is observed whatever its address: InternalIPs,
 	// TrustedProxies, Show and ShowOverridesAllowlist are ignored. The
 	// history is kept in memory: Store and HistoryDir are ignored.
@@ -126,7 +127,7 @@ func replayable(req *http.Request) (func() *http.Request, error) {
 		body, err = io.ReadAll(req.Body)
 		req.Body.Close()
 		if err != nil {
-			return nil, errors.Join(errors.New("reading the request's body"), err)
+			return nil, fmt.Errorf("reading the request's body: %w", err)
 		}
 	}
 	return func() *http.Request {
