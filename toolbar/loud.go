@@ -49,6 +49,13 @@ type Loud struct {
 	Raise bool
 }
 
+// loudState is one request's loud alerts, known once its record is
+// finished.
+type loudState struct {
+	alerts   []panels.Alert
+	finished bool
+}
+
 // loudAlerts returns the alerts of rec that cfg makes loud, nil when loud
 // mode is off.
 func loudAlerts(cfg *Loud, rec *panels.Record) []panels.Alert {

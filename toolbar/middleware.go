@@ -104,25 +104,27 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	h := w.Header()
 	h["X-Debug-Token"] = []string{rec.ID} // canonical keys: no Set's canonicalising
 	h["X-Debug-Token-Link"] = []string{link}
-	// The alerts Config.Loud makes loud, once the record is finished.
-	var loud []panels.Alert
-	finished := false
 	opts := respwriter.Options{
-		MaxBody: tb.cfg.MaxBodyBytes,
-		OnHeader: func(h http.Header) {
-			h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col))
-			if finished && tb.cfg.Loud != nil {
-				alertsHeader(h, loud)
-			}
-		},
+		MaxBody:  tb.cfg.MaxBodyBytes,
+		OnHeader: func(h http.Header) { h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col)) },
 		Snippet: func(p respwriter.Page) (respwriter.Injection, error) {
 			// The body is complete by now; the rest is known after Finish.
 			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType
 			return tb.inject(rec, r, p)
 		},
 	}
-	if tb.cfg.Loud != nil && tb.cfg.Loud.Raise {
-		opts.Replace = func(p respwriter.Page) (respwriter.Replacement, bool) { return tb.raise(rec, loud, p) }
+	var loud *loudState // Config.Loud's, set up only when it is on
+	if tb.cfg.Loud != nil {
+		loud = &loudState{}
+		opts.OnHeader = func(h http.Header) {
+			h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col))
+			if loud.finished {
+				alertsHeader(h, loud.alerts)
+			}
+		}
+		if tb.cfg.Loud.Raise {
+			opts.Replace = func(p respwriter.Page) (respwriter.Replacement, bool) { return tb.raise(rec, loud.alerts, p) }
+		}
 	}
 	rw := respwriter.New(w, r, opts)
 
@@ -153,11 +155,10 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	handlerReturned = true
 	stopFollowing()
 	tb.safely("finishing the record", func() { tb.complete(r, rec, col) })
-	if tb.cfg.Loud != nil {
+	if loud != nil {
 		tb.safely("making the alerts loud", func() {
-			loud = loudAlerts(tb.cfg.Loud, rec)
-			finished = true
-			tb.logLoud(rec, loud)
+			loud.alerts, loud.finished = loudAlerts(tb.cfg.Loud, rec), true
+			tb.logLoud(rec, loud.alerts)
 		})
 	}
 	res := rw.Finish() // contains its own panics, serving the page untouched
