@@ -104,6 +104,11 @@ type Config struct {
 	RedactNames []string
 	// Logger receives the toolbar's own warnings (default slog.Default()).
 	Logger *slog.Logger
+	// Loud, when set, makes the alerts it names hard to miss in
+	// development: each is logged to Logger with its call site, the
+	// response says how many in an X-Debug-Alerts header, and with Raise
+	// the page becomes an error page naming them (see Loud). Nil is off.
+	Loud *Loud
 }
 
 // Defaults for Config's zero fields.

@@ -34,6 +34,15 @@ import (
 // come on either side too; inside the toolbar, the record shows the
 // response it wrote rather than the panic.
 //
+// A request that a toolbar further out already records (the same
+// middleware twice in the chain, or the budget package's around an app that
+// has its own) goes to next as it is: one request, one record, the outer
+// toolbar's.
+//
+// With Config.Loud, an observed request's loud alerts are logged and
+// counted in an X-Debug-Alerts header, and may replace its page with an
+// error page (see Loud).
+//
 // The first request it sees, observed or not, tells it where the server
 // is reached: when that is a public address, it logs a warning once.
 //
@@ -60,6 +69,13 @@ func (tb *Toolbar) Middleware(next http.Handler) http.Handler {
 }
 
 func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next http.Handler) {
+	if collectorFrom(r.Context()) != nil {
+		// A toolbar further out records this request already (a second
+		// Middleware in the chain, or budget's around an app that has
+		// one): one request, one record.
+		next.ServeHTTP(w, r)
+		return
+	}
 	rec := &panels.Record{ID: uuid.NewString(), Start: time.Now()}
 	col := newCollector(rec, &tb.cfg, tb.redact)
 	ctx := context.WithValue(sqltrace.WithRecorder(r.Context(), col), collectorKey{}, col)
@@ -88,7 +104,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	h := w.Header()
 	h["X-Debug-Token"] = []string{rec.ID} // canonical keys: no Set's canonicalising
 	h["X-Debug-Token-Link"] = []string{link}
-	rw := respwriter.New(w, r, respwriter.Options{
+	opts := respwriter.Options{
 		MaxBody:  tb.cfg.MaxBodyBytes,
 		OnHeader: func(h http.Header) { h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col)) },
 		Snippet: func(p respwriter.Page) (respwriter.Injection, error) {
@@ -96,7 +112,21 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType
 			return tb.inject(rec, r, p)
 		},
-	})
+	}
+	var loud *loudState // Config.Loud's, set up only when it is on
+	if tb.cfg.Loud != nil {
+		loud = &loudState{}
+		opts.OnHeader = func(h http.Header) {
+			h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col))
+			if loud.finished {
+				alertsHeader(h, loud.alerts)
+			}
+		}
+		if tb.cfg.Loud.Raise {
+			opts.Replace = func(p respwriter.Page) (respwriter.Replacement, bool) { return tb.raise(rec, loud.alerts, p) }
+		}
+	}
+	rw := respwriter.New(w, r, opts)
 
 	handlerReturned := false
 	defer func() {
@@ -114,6 +144,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 				rec.Panic = tb.redact.message(fmt.Sprint(p))
 			}
 			tb.complete(r, rec, col)
+			tb.logLoud(rec, loudAlerts(tb.cfg.Loud, rec))
 			tb.keep(rec, rw.Result(), w.Header())
 		})
 		if p != nil {
@@ -124,6 +155,12 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	handlerReturned = true
 	stopFollowing()
 	tb.safely("finishing the record", func() { tb.complete(r, rec, col) })
+	if loud != nil {
+		tb.safely("making the alerts loud", func() {
+			loud.alerts, loud.finished = loudAlerts(tb.cfg.Loud, rec), true
+			tb.logLoud(rec, loud.alerts)
+		})
+	}
 	res := rw.Finish() // contains its own panics, serving the page untouched
 	tb.safely("keeping the record", func() { tb.keep(rec, res, w.Header()) })
 	tb.safely("remembering a redirect", func() { tb.rememberRedirect(r, rec, w.Header()) })

@@ -37,6 +37,14 @@
 //	toolbar.RecordData(r.Context(), "flags", flags)
 //	tb, err := toolbar.New(toolbar.Config{Panels: append(toolbar.DefaultPanels(), flagsPanel{})})
 //
+// # Budgets and loud mode
+//
+// The budget package checks in tests what a page costs in queries (at
+// most 5, no N+1, not growing with the data). In development, Config.Loud
+// logs chosen alerts with their call site, counts them in an
+// X-Debug-Alerts header and can turn the page into an error page (see
+// Loud).
+//
 // # Production builds
 //
 // Build release binaries with the nodebugtoolbar tag:
@@ -65,6 +73,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -161,6 +170,11 @@ func New(cfg Config) (*Toolbar, error) {
 	}
 	if err := checkPanels(cfg.Panels); err != nil {
 		return nil, err
+	}
+	if cfg.Loud != nil { // the app's value may change; the toolbar's does not
+		loud := *cfg.Loud
+		loud.Kinds = slices.Clone(loud.Kinds)
+		cfg.Loud = &loud
 	}
 	allow, err := newAllowlist(cfg.InternalIPs, cfg.TrustedProxies, cfg.Logger)
 	if err != nil {

@@ -77,6 +77,29 @@ type Options struct {
 	// handler's WriteHeader are not sent, as with net/http: add late ones
 	// here.
 	OnHeader func(h http.Header)
+
+	// Replace, when set, may serve another page instead of the app's: it
+	// is called at most once, before Snippet, only for a page Snippet
+	// would be called for (a whole HTML page, held, with a place for the
+	// snippet), never for one that went out already. When it reports
+	// true, the Writer serves the Replacement, and then injects Snippet
+	// into it as it would have into the app's page. A panic in Replace
+	// serves the app's page untouched.
+	Replace func(p Page) (Replacement, bool)
+}
+
+// Replacement is a page served instead of the app's (see
+// Options.Replace): an HTML page of the toolbar's own.
+type Replacement struct {
+	Status int
+	// Body is the page, not encoded: a gzip Content-Encoding of the app's
+	// is dropped, and Content-Length is set to its length when the app
+	// declared one.
+	Body []byte
+	// Header holds headers to send instead of the page's own: each key
+	// replaces all the values of that header, and a key with no values
+	// removes it.
+	Header http.Header
 }
 
 // Page is what Snippet is given of the page it is to be inserted into:
@@ -118,6 +141,9 @@ type Result struct {
 	Size        int64  // body bytes the app wrote, before injection
 	ContentType string // Content-Type as sent, sniffed when the app set none
 	Injected    bool
+	// Replaced reports that the page served was Options.Replace's, with
+	// its status (Status says which).
+	Replaced bool
 	// NotInjected is a short reason when not injected: "not html", "HEAD
 	// request", "status 304", "no body status", "range response",
 	// "encoding br", "trailers", "invalid status", "streamed (flushed)",
@@ -172,6 +198,8 @@ type Writer struct {
 	injected bool
 	reason   string
 	hookErr  string // a panic in OnHeader
+	replace  func(Page) (Replacement, bool)
+	replaced bool // the page served is a Replacement
 }
 
 // New wraps w for the request r.
@@ -180,7 +208,7 @@ func New(w http.ResponseWriter, r *http.Request, o Options) *Writer {
 	if max <= 0 {
 		max = DefaultMaxBody
 	}
-	return &Writer{rw: w, req: r, snippet: o.Snippet, onHeader: o.OnHeader, max: max, clen: -1}
+	return &Writer{rw: w, req: r, snippet: o.Snippet, onHeader: o.OnHeader, replace: o.Replace, max: max, clen: -1}
 }
 
 // Header returns the inner writer's header map.
@@ -727,7 +755,9 @@ func (w *Writer) read() (page []byte, reason string) {
 }
 
 // injectInto returns the held body with the snippet injected, or why not.
-// The held body and h are left as they were whenever it returns a reason.
+// The held body and h are left as they were whenever it returns a reason,
+// unless Options.Replace replaced them: then the replacement goes out as
+// it is.
 func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 	defer func() {
 		if p := recover(); p != nil {
@@ -745,6 +775,12 @@ func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 		return nil, "empty body"
 	case w.lay.at < 0:
 		return nil, w.lay.why
+	}
+	if w.replace != nil {
+		var reason string
+		if body, reason = w.replaceWith(h, body); reason != "" {
+			return nil, reason
+		}
 	}
 	meta := make([]string, len(w.lay.meta))
 	for i, m := range w.lay.meta {
@@ -778,6 +814,43 @@ func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 	return out, ""
 }
 
+// replaceWith asks Options.Replace for a page to serve instead of body,
+// and makes it the held page when there is one: its status, its headers,
+// its bytes held as one Write, plain and read afresh. It returns the page
+// to inject into, or why it cannot be served (the app's page then goes
+// out untouched).
+func (w *Writer) replaceWith(h http.Header, body []byte) ([]byte, string) {
+	r, ok := w.replace(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: h.Get("Content-Type")})
+	if !ok {
+		return body, ""
+	}
+	if len(r.Body) == 0 || r.Status < 200 || r.Status > 999 {
+		return nil, fmt.Sprintf("toolbar error: replacement of status %d, %d bytes", r.Status, len(r.Body))
+	}
+	w.held.b = append(w.held.b[:0], r.Body...)
+	w.calls.b = w.calls.b[:0]
+	w.logCall(callWrite, len(r.Body))
+	w.plain.b, w.page, w.readErr = w.plain.b[:0], nil, ""
+	h.Del("Content-Encoding")
+	for k, v := range r.Header {
+		if len(v) == 0 {
+			delete(h, k)
+		} else {
+			h[k] = v
+		}
+	}
+	if w.clen >= 0 {
+		w.clen = int64(len(r.Body))
+		h.Set("Content-Length", strconv.Itoa(len(r.Body)))
+	}
+	w.status, w.replaced = r.Status, true
+	body, reason := w.read()
+	if reason == "" && w.lay.at < 0 {
+		reason = w.lay.why
+	}
+	return body, reason
+}
+
 // Abort is called instead of Finish when the handler panicked: it writes out
 // what is held, unmodified, in the calls the handler made, and flushes it
 // when the handler had flushed it, so net/http sends what it would have sent
@@ -805,6 +878,7 @@ func (w *Writer) Result() Result {
 		Size:        w.size,
 		ContentType: w.rw.Header().Get("Content-Type"),
 		Injected:    w.injected,
+		Replaced:    w.replaced,
 		NotInjected: w.reason,
 	}
 	if w.hookErr != "" {
