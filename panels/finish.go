@@ -1,6 +1,8 @@
 package panels
 
 import (
+	"cmp"
+	"slices"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
@@ -265,10 +267,35 @@ func (r *Record) count() {
 		}
 	}
 	for i := range r.Spans {
-		st.SpanTime += r.Spans[i].Duration
 		if r.Spans[i].Err != "" {
 			st.SpanErrors++
 		}
 	}
+	st.SpanTime = spanCover(r.Spans)
 	r.Stats = st
+}
+
+// spanCover is the time the spans cover together: spans that ran side by
+// side (concurrent outgoing calls) count once, so it is never more than
+// the request's time for spans within it.
+func spanCover(spans []Span) time.Duration {
+	if len(spans) == 0 {
+		return 0
+	}
+	iv := make([][2]time.Duration, len(spans))
+	for i := range spans {
+		iv[i] = [2]time.Duration{spans[i].Start, spans[i].Start + spans[i].Duration}
+	}
+	slices.SortFunc(iv, func(a, b [2]time.Duration) int { return cmp.Compare(a[0], b[0]) })
+	var total time.Duration
+	from, to := iv[0][0], iv[0][1]
+	for _, v := range iv[1:] {
+		if v[0] > to {
+			total += to - from
+			from, to = v[0], v[1]
+			continue
+		}
+		to = max(to, v[1])
+	}
+	return total + to - from
 }

@@ -97,3 +97,15 @@ func TestTheRecordsLevelIsItsWorstAlert(t *testing.T) {
 		})
 	}
 }
+
+func TestSpansSideBySideCountOnce(t *testing.T) {
+	ms := time.Millisecond
+	r := &panels.Record{Spans: []panels.Span{
+		{Name: "a", Start: 0, Duration: 30 * ms}, {Name: "b", Start: 5 * ms, Duration: 30 * ms}, // together 0-35
+		{Name: "c", Start: 50 * ms, Duration: 10 * ms}, {Name: "d", Start: 52 * ms, Duration: 2 * ms}, // 50-60
+	}}
+	r.Finish(panels.Thresholds{})
+	if r.Stats.SpanTime != 45*ms {
+		t.Errorf("span time %v, want 45ms (35 + 10: overlaps count once)", r.Stats.SpanTime)
+	}
+}

@@ -123,8 +123,10 @@ type Stats struct {
 	CacheHits   int           `json:"cache_hits"`
 	CacheErrors int           `json:"cache_errors"`
 	CacheTime   time.Duration `json:"cache_time_ns"`
-	SpanTime    time.Duration `json:"span_time_ns"`
-	SpanErrors  int           `json:"span_errors"`
+	// SpanTime is the time the spans cover together: spans run side by
+	// side count once.
+	SpanTime   time.Duration `json:"span_time_ns"`
+	SpanErrors int           `json:"span_errors"`
 
 	// Level is the highest severity of the alerts.
 	Level Severity `json:"level"`
