@@ -130,7 +130,7 @@
   var main = el("div", "dtb-main");
   main.id = "dtb-panel";
   main.setAttribute("role", "tabpanel");
-  main.tabIndex = -1;
+  main.tabIndex = 0; // a scrolling panel the keyboard can reach
   side.appendChild(head);
   side.appendChild(nav);
   side.appendChild(reqBox);
@@ -173,18 +173,24 @@
     var w = worst();
     handle.className = "dtb-handle dtb-corner-" + state.corner + " " + levelClass(w.level);
     handle.textContent = "";
-    handle.appendChild(el("span", "dtb-logo", "DT"));
+    // Its name is its text: the marks are hidden from screen readers,
+    // which hear the same in words.
+    var logo = el("span", "dtb-logo", "DT");
+    logo.setAttribute("aria-hidden", "true");
+    handle.appendChild(el("span", "dtb-sr", "debugtoolbar: "));
+    handle.appendChild(logo);
     handle.appendChild(el("span", "dtb-sum", pageRec.summary));
+    handle.appendChild(el("span", "dtb-sr", ", " + alertsText(pageRec) + (pageRec.top_alert ? ": " + pageRec.top_alert : "") +
+      (w.level !== (pageRec.level || "info") ? "; a later request has a " + w.level + " alert" : "")));
     if (w.alerts > 0) {
       var n = el("span", "dtb-handle-alerts", "\u26a0 " + w.alerts);
+      n.setAttribute("aria-hidden", "true");
       n.dataset.testid = "handle-alerts";
       handle.appendChild(n);
     }
     handle.dataset.queries = String(pageRec.query_count);
     handle.dataset.id = pageRec.id;
     handle.title = pageRec.top_alert || "";
-    handle.setAttribute("aria-label", "debugtoolbar: " + pageRec.summary + ", " + alertsText(pageRec) + (pageRec.top_alert ? ": " + pageRec.top_alert : "") +
-      (w.level !== (pageRec.level || "info") ? "; a later request has a " + w.level + " alert" : ""));
   }
 
   function renderHead() {
@@ -356,6 +362,9 @@
     wrap.style.removeProperty("--dtb-h");
     if (v > 0) wrap.style.setProperty(vertical ? "--dtb-h" : "--dtb-w", Math.max(200, Math.min(v, max)) + "px");
     resizer.setAttribute("aria-orientation", vertical ? "horizontal" : "vertical");
+    resizer.setAttribute("aria-valuemin", "200");
+    resizer.setAttribute("aria-valuemax", String(Math.max(200, max)));
+    resizer.setAttribute("aria-valuenow", String(Math.round(v > 0 ? Math.max(200, Math.min(v, max)) : (vertical ? bar.offsetHeight : bar.offsetWidth) || 200)));
     resizer.setAttribute("aria-label", vertical ? "Resize the toolbar's height" : "Resize the toolbar's width");
     resizer.title = "Drag to resize (or focus and use the arrow keys)";
   }
