@@ -502,7 +502,14 @@
       return Promise.resolve(true);
     }
     main.scrollTop = 0;
-    return load(prefix + "requests/" + current.id + "/panels/" + encodeURIComponent(id), p.el).then(function (ok) {
+    var body = p.el.querySelector(".dtb-pane-body");
+    if (!body) {
+      var title = el("h2", "dtb-pane-title", ((current.panels.filter(function (x) { return x.id === id; })[0] || {}).title || id));
+      body = el("div", "dtb-pane-body");
+      p.el.appendChild(title);
+      p.el.appendChild(body);
+    }
+    return load(prefix + "requests/" + current.id + "/panels/" + encodeURIComponent(id), body).then(function (ok) {
       p.ok = ok;
       return ok;
     });
