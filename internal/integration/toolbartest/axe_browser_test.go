@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/debugtoolbar/debugtoolbar/internal/integration/browsertest"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
@@ -60,8 +62,10 @@ func reportAxe(t *testing.T, where string, vs []axeViolation) {
 }
 
 // TestAxeFindsNothingSeriousInTheToolbarOrItsPages opens every panel of
-// the toolbar, light and dark, and the history and request pages, and
-// runs axe-core on each: no violation of serious or critical impact.
+// the toolbar, light and dark, 1280 and 390 px wide, and the history and
+// request pages, and runs axe-core on each: no violation of serious or
+// critical impact. With DEBUGTOOLBAR_SCREENSHOTS set it keeps a picture
+// of each.
 func TestAxeFindsNothingSeriousInTheToolbarOrItsPages(t *testing.T) {
 	b := browsertest.Start(t)
 	shadow := browsertest.Shadow
@@ -81,10 +85,15 @@ func TestAxeFindsNothingSeriousInTheToolbarOrItsPages(t *testing.T) {
 	srv := httptest.NewServer(tb.Middleware(mux))
 	t.Cleanup(srv.Close)
 
-	for _, theme := range []string{"light", "dark"} {
-		t.Run("every panel, "+theme, func(t *testing.T) {
+	for _, c := range []struct {
+		theme string
+		width int64
+	}{{"light", 1280}, {"dark", 1280}, {"light", 390}, {"dark", 390}} {
+		name := c.theme + "-" + strconv.FormatInt(c.width, 10)
+		t.Run("every panel, "+name, func(t *testing.T) {
 			tab := b.NewTab(t)
-			tab.Theme(t, theme)
+			tab.Theme(t, c.theme)
+			tab.Do(t, "a window "+strconv.FormatInt(c.width, 10)+" px wide", chromedp.EmulateViewport(c.width, 800))
 			tab.Navigate(t, srv.URL)
 			tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")`))
 			reportAxe(t, "the closed handle", runAxe(t, tab, "#debugtoolbar"))
@@ -96,11 +105,13 @@ func TestAxeFindsNothingSeriousInTheToolbarOrItsPages(t *testing.T) {
 			for _, id := range ids {
 				tab.ClickInToolbar(t, "[data-testid=nav-"+id+"]")
 				tab.Wait(t, "the "+id+" panel", shadow(`s.querySelector("[data-testid=content] [data-testid=panel-`+id+`]")`))
+				tab.Screenshot(t, "panel-"+id+"-"+name)
 				reportAxe(t, "the "+id+" panel", runAxe(t, tab, "#debugtoolbar"))
 			}
 			id := tab.String(t, shadow(`s.querySelector("[data-testid=handle]").dataset.id`))
 			for _, page := range []string{"/__debug__/", "/__debug__/requests/" + id} {
 				tab.Navigate(t, srv.URL+page)
+				tab.Screenshot(t, "page-"+strings.Trim(strings.ReplaceAll(page[:min(len(page), 20)], "/", "-"), "-")+"-"+name)
 				reportAxe(t, page, runAxe(t, tab, ""))
 			}
 		})
