@@ -52,6 +52,7 @@ func (r *Record) Finish(t Thresholds) {
 	r.group()
 	r.count()
 	r.Alerts = r.analyze(t)
+	r.Alerts = append(r.Alerts, r.runtimeAlerts(t)...)
 	for i := range r.Alerts {
 		r.Stats.Level = max(r.Stats.Level, r.Alerts[i].Severity)
 	}
@@ -317,8 +318,13 @@ func (r *Record) contextAlerts() []Alert {
 			Message: fmt.Sprintf("%s ran without the request's context (%s); the toolbar tied them to this request by the goroutine that ran them. Pass r.Context() (db.QueryContext(ctx, ...)) so cancellation and timeouts reach them and any goroutine's queries are recorded.", plural(len(noCtx), "query", "queries"), r.callers(r.Queries, noCtx))})
 	}
 	for _, i := range unclosed {
-		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int32{i},
-			Message: fmt.Sprintf("Rows never closed: the query at %s still held its rows (and its connection) when the request ended. Close them (defer rows.Close() right after the error check).", r.where(r.Queries[i].Stack))})
+		var sites []Frame
+		if f := r.Caller(r.Queries[i].Stack); f.File != "" {
+			sites = []Frame{f} // the line that opened the rows
+		}
+		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int32{i}, Sites: sites,
+			Message: fmt.Sprintf("Rows never closed: the query at %s still held its rows, and its connection, when the request ended", r.where(r.Queries[i].Stack)),
+			Fix:     "Close them: defer rows.Close() right after the query's error check, and check rows.Err() after the loop."})
 	}
 	if r.UnattributedCount > 0 {
 		idx := make([]int32, len(r.Unattributed))
