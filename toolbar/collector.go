@@ -3,6 +3,7 @@ package toolbar
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -33,12 +34,21 @@ type collector struct {
 
 	unattrTime intervals // when unattributed operations ran
 
+	// Transactions begun and not yet ended (by sqltrace's TxID); those
+	// still open when the request ends mark their begin TxOpen.
+	openTx []uint64
+	// The pools at the request's start (pool_stats.go), and whether
+	// another observed request ran meanwhile.
+	pools      []poolSample
+	overlapped atomic.Bool
+
 	pattern string       // reported with SetRoute
 	body    *bodyCapture // nil when the request has no body
 }
 
 func newCollector(rec *panels.Record, cfg *Config, redact *redactor) *collector {
-	return &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxCache: cfg.MaxCacheCalls, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact}
+	return &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxCache: cfg.MaxCacheCalls, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact,
+		pools: samplePools()}
 }
 
 type collectorKey struct{}
@@ -60,6 +70,7 @@ func (c *collector) Record(e sqltrace.Event) {
 		c.rec.AddLate()
 		return
 	}
+	c.trackTx(&e)
 	c.addQuery(&e)
 }
 
@@ -224,6 +235,9 @@ func (c *collector) finish(th panels.Thresholds) {
 		c.addQuery(&e)
 	}
 	c.open, c.free = nil, nil
+	c.markOpenTx()
+	c.rec.Pools = poolStats(c.pools, c.overlapped.Load())
+	c.pools = nil
 	c.rec.UnattributedTime = c.unattrTime.union(c.rec.Start, time.Now())
 	c.rec.Duration = time.Since(c.rec.Start)
 	c.rec.Finish(th)
