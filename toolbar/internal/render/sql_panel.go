@@ -63,6 +63,8 @@ func isSQLAlert(k panels.AlertKind) bool {
 	switch k {
 	case panels.AlertNPlusOne, panels.AlertDuplicate, panels.AlertSlowQuery, panels.AlertQueryErrors, panels.AlertTooManyQueries, panels.AlertQueriesCapped:
 		return true
+	case panels.AlertPoolWait, panels.AlertOpenTransaction, panels.AlertTxAcrossHTTP:
+		return true
 	}
 	return false
 }
@@ -73,6 +75,8 @@ type sqlView struct {
 	Alerts  []panels.Alert
 	Rows    []queryRow
 	Dropped int
+	// Pools are the databases' pools, one line each (sql_pools.go).
+	Pools []string
 	// SlowestMS is the max of every row's meter.
 	SlowestMS string
 }
@@ -97,7 +101,7 @@ type queryRow struct {
 }
 
 func newSQLView(r *panels.Record) *sqlView {
-	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond))}
+	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond)), Pools: poolLines(r.Pools)}
 	const (
 		flagNPlusOne = 1 << iota
 		flagSlow
