@@ -41,8 +41,8 @@ func (r *Record) poolAlerts(t Thresholds) []Alert {
 	}
 	if len(acquires) > 0 {
 		alerts = append(alerts, Alert{Kind: AlertPoolWait, Severity: poolSeverity(waited, t), Queries: acquires, Sites: sites.sites,
-			Message: fmt.Sprintf("Waited %s for a database connection: %s from the pool took 1ms or more, at %s", shortDur(waited), plural(len(acquires), "acquire", "acquires"), sites.where()),
-			Fix:     poolFix})
+			Message: fmt.Sprintf("Waited %s for a database connection: %s from the pool took 1ms or more (the pool was busy, or dialled a new connection), at %s", shortDur(waited), plural(len(acquires), "acquire", "acquires"), sites.where()),
+			Fix:     poolFix + " When it was dialling (the first requests after a start), pgxpool's MinConns keeps connections ready."})
 	}
 	var holders []int32
 	holderSites := siteSet{r: r}

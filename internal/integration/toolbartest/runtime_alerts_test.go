@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -13,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/debugtoolbar/debugtoolbar/sqltrace/pgxtrace"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 
@@ -400,4 +404,67 @@ func TestOutgoingCallsMadeOneAfterAnotherAreReported(t *testing.T) {
 			t.Errorf("%d serial_http_calls alerts, %d spans: want none, and 3", n, len(rec.Spans))
 		}
 	})
+}
+
+func TestPgxpoolWaitIsReportedAtTheQueryThatWaited(t *testing.T) {
+	dsn := os.Getenv("DEBUGTOOLBAR_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("DEBUGTOOLBAR_POSTGRES_DSN is not set; set it to a PostgreSQL DSN to run the pgxpool wait")
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = pgxtrace.New()
+	cfg.MaxConns = 1
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	if err := pool.Ping(context.Background()); err != nil { // dialled before the requests
+		t.Fatal(err)
+	}
+	mux := http.NewServeMux()
+	one := func(ctx context.Context) {
+		var n int
+		pool.QueryRow(ctx, "SELECT 1").Scan(&n) // mark:pgxwait
+	}
+	mux.HandleFunc("GET /held", func(w http.ResponseWriter, r *http.Request) {
+		tx, err := pool.Begin(r.Context())
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() { one(r.Context()) })
+		time.Sleep(50 * time.Millisecond) // the query waits for the transaction's connection
+		tx.Commit(r.Context())
+		wg.Wait()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	mux.HandleFunc("GET /after", func(w http.ResponseWriter, r *http.Request) {
+		tx, err := pool.Begin(r.Context())
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		tx.Commit(r.Context())
+		one(r.Context())
+		w.WriteHeader(http.StatusNoContent)
+	})
+	h := newToolbar(t, toolbar.Config{}).Middleware(mux)
+
+	rec := serveRecord(t, h, "GET", "/held")
+	waits := alertsOf(rec, "pool_wait")
+	if len(waits) != 1 {
+		t.Fatalf("%d pool_wait alerts, want 1: %+v", len(waits), rec.Alerts)
+	}
+	checkSites(t, rec, waits[0], "pgxwait")
+	if qs := rec.Alerts[waits[0]].Queries; len(qs) != 1 || rec.Queries[qs[0]].Kind != "acquire" {
+		t.Errorf("the alert's queries %v: want the acquire", qs)
+	}
+	if rec := serveRecord(t, h, "GET", "/after"); len(alertsOf(rec, "pool_wait")) != 0 {
+		t.Errorf("the query after the commit: alerts %+v, want no pool_wait", rec.Alerts)
+	}
 }
