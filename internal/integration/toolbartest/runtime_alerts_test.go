@@ -468,3 +468,56 @@ func TestPgxpoolWaitIsReportedAtTheQueryThatWaited(t *testing.T) {
 		t.Errorf("the query after the commit: alerts %+v, want no pool_wait", rec.Alerts)
 	}
 }
+
+func TestPoolStatsSayWhenAnotherRequestRanMeanwhile(t *testing.T) {
+	db := openDB(t)
+	started, release := make(chan struct{}), make(chan struct{})
+	mux := http.NewServeMux()
+	count := func(r *http.Request) {
+		var n int
+		db.QueryRowContext(r.Context(), "SELECT count(*) FROM posts").Scan(&n)
+	}
+	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+		count(r)
+		close(started)
+		<-release
+	})
+	mux.HandleFunc("GET /quick", func(w http.ResponseWriter, r *http.Request) { count(r) })
+	h := newToolbar(t, toolbar.Config{}).Middleware(mux)
+
+	slow := make(chan string)
+	go func() {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("GET", "/slow", nil)
+		r.RemoteAddr = "127.0.0.1:1"
+		h.ServeHTTP(w, r)
+		slow <- w.Header().Get("X-Debug-Token")
+	}()
+	<-started
+	quick := serveRecord(t, h, "GET", "/quick")
+	close(release)
+	slowID := <-slow // ended before the next one begins
+	alone := serveRecord(t, h, "GET", "/quick")
+	for _, c := range []struct {
+		name string
+		rec  apiRecord
+		want bool
+	}{
+		{"the request that ran while another did", quick, true},
+		{"the request the other one ran during", apiRecordOf(t, h, slowID), true},
+		{"a request that ran alone", alone, false},
+	} {
+		n := 0
+		for _, p := range c.rec.Pools {
+			if p.Name == "sqlite" && p.Open > 0 {
+				n++
+				if p.Overlapped != c.want {
+					t.Errorf("%s: pool %+v, want overlapped %v", c.name, p, c.want)
+				}
+			}
+		}
+		if n == 0 {
+			t.Errorf("%s: no sqlite pool in %+v", c.name, c.rec.Pools)
+		}
+	}
+}
