@@ -40,6 +40,7 @@ type collector struct {
 	// The pools at the request's start (pool_stats.go), and whether
 	// another observed request ran meanwhile.
 	pools      []poolSample
+	poolsBuf   [2]poolSample // pools' first, an app has one or two databases
 	overlapped atomic.Bool
 
 	pattern string       // reported with SetRoute
@@ -47,8 +48,9 @@ type collector struct {
 }
 
 func newCollector(rec *panels.Record, cfg *Config, redact *redactor) *collector {
-	return &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxCache: cfg.MaxCacheCalls, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact,
-		pools: samplePools()}
+	c := &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxCache: cfg.MaxCacheCalls, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact}
+	c.pools = samplePools(c.poolsBuf[:0])
+	return c
 }
 
 type collectorKey struct{}

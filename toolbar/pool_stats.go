@@ -18,12 +18,11 @@ type poolSample struct {
 // maxPools is how many databases a record shows the pools of.
 const maxPools = 16
 
-// samplePools reads the pool statistics of the databases sqltrace opened
+// samplePools appends to out the pool statistics of the databases sqltrace opened
 // (one sql.DB.Stats each, a lock and a few loads). It runs only for an
 // observed request, at its start and its end: a request that is not
 // observed never gets here.
-func samplePools() []poolSample {
-	var out []poolSample
+func samplePools(out []poolSample) []poolSample {
 	dbregistry.Each(func(d dbregistry.Database) {
 		if len(out) < maxPools {
 			out = append(out, poolSample{db: d.DB, name: d.Name, st: d.DB.Stats()})
