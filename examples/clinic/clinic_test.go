@@ -155,7 +155,7 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if bad.rec.Stats.QueryCount <= fix.rec.Stats.QueryCount {
 					t.Errorf("bad ran %d queries, fix %d; want bad to run more", bad.rec.Stats.QueryCount, fix.rec.Stats.QueryCount)
 				}
-				wantAlert(t, bad, "duplicate_queries")
+				wantAlert(t, bad, "duplicate_query")
 				wantNoAlerts(t, fix)
 			},
 		},
