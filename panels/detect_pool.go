@@ -23,7 +23,8 @@ const poolFix = "Hold connections for less time: end transactions promptly (defe
 // pool (DBStats.WaitCount, WaitDuration), so the toolbar takes the pool's
 // figures at the request's start and end (PoolStats) and the alert says
 // the pool waited while the request ran. When other requests ran at the
-// same time the waits may be theirs, and the message says so. Its sites
+// same time the waits may be theirs, and the message says so; a request
+// that ran no database operation is not blamed for them. Its sites
 // are then where this request held connections: its transactions, the
 // longest held first, and rows it never closed, since that is what makes
 // others wait.
@@ -43,6 +44,9 @@ func (r *Record) poolAlerts(t Thresholds) []Alert {
 		alerts = append(alerts, Alert{Kind: AlertPoolWait, Severity: poolSeverity(waited, t), Queries: acquires, Sites: sites.sites,
 			Message: fmt.Sprintf("Waited %s for a database connection: %s from the pool took 1ms or more (the pool was busy, or dialled a new connection), at %s", shortDur(waited), plural(len(acquires), "acquire", "acquires"), sites.where()),
 			Fix:     poolFix + " When it was dialling (the first requests after a start), pgxpool's MinConns keeps connections ready."})
+	}
+	if len(r.Queries) == 0 && r.QueriesDropped == 0 {
+		return alerts // it used no database: the waits were others'
 	}
 	var holders []int32
 	holderSites := siteSet{r: r}

@@ -156,6 +156,13 @@ func TestPoolWaitAlerts(t *testing.T) {
 			t.Errorf("alerts %+v: want one pool_wait naming both begins, the longer first, and the overlap", r.Alerts)
 		}
 	})
+	t.Run("a request that used no database is not blamed for the pool's waits", func(t *testing.T) {
+		r := &panels.Record{Pools: []panels.PoolStats{{Name: "sqlite", Open: 1, InUse: 1, MaxOpen: 1, WaitCount: 3, WaitDuration: 9 * ms, Overlapped: true}}}
+		r.Finish(panels.Thresholds{})
+		if len(r.Alerts) != 0 {
+			t.Errorf("alerts %+v, want none", r.Alerts)
+		}
+	})
 	t.Run("no wait, no alert", func(t *testing.T) {
 		r := &panels.Record{Pools: []panels.PoolStats{{Name: "sqlite", Open: 3, InUse: 3, MaxOpen: 3}}}
 		r.Finish(panels.Thresholds{})
