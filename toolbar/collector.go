@@ -222,6 +222,9 @@ func (c *collector) totals() (sqlTime, cacheTime time.Duration, finished bool) {
 // finish stops collecting and finishes the record; later events are
 // counted as late. Rows still open join the record as unclosed queries.
 func (c *collector) finish(th panels.Thresholds) {
+	// Read before taking c.mu: DB.Stats takes each pool's own lock.
+	pools := poolStats(c.pools, c.overlapped.Load())
+	c.pools, c.poolsBuf = nil, [2]poolSample{} // keep no database alive
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for tok, e := range c.open {
@@ -238,8 +241,7 @@ func (c *collector) finish(th panels.Thresholds) {
 	}
 	c.open, c.free = nil, nil
 	c.markOpenTx()
-	c.rec.Pools = poolStats(c.pools, c.overlapped.Load())
-	c.pools = nil
+	c.rec.Pools = pools
 	c.rec.UnattributedTime = c.unattrTime.union(c.rec.Start, time.Now())
 	c.rec.Duration = time.Since(c.rec.Start)
 	c.rec.Finish(th)
