@@ -38,6 +38,10 @@ type runtimeApp struct {
 
 	mu   sync.Mutex
 	left []func() // what the bad handlers leave open, closed at the test's end
+	// together holds the service's answers to calls marked X-Together
+	// until all of them arrived, so that calls made together overlap
+	// however the goroutines are scheduled.
+	together sync.WaitGroup
 }
 
 func newRuntimeApp(t *testing.T) *runtimeApp {
@@ -45,6 +49,10 @@ func newRuntimeApp(t *testing.T) *runtimeApp {
 	a := &runtimeApp{db: openDB(t), client: &http.Client{Transport: toolbar.Transport(nil)}}
 	a.db.SetMaxOpenConns(1)
 	a.svc = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Together") != "" {
+			a.together.Done()
+			a.together.Wait()
+		}
 		time.Sleep(serviceDelay)
 		io.WriteString(w, r.URL.Path)
 	}))
@@ -226,10 +234,16 @@ func (a *runtimeApp) routes() *http.ServeMux {
 		w.WriteHeader(http.StatusNoContent)
 	})
 	mux.HandleFunc("GET /calls/concurrent", func(w http.ResponseWriter, r *http.Request) {
+		together := func(path string) *http.Request {
+			req := a.req(r, path)
+			req.Header.Set("X-Together", "1")
+			return req
+		}
+		a.together.Add(3)
 		var wg sync.WaitGroup
-		wg.Go(func() { drain(a.client.Do(a.req(r, "/user"))) })
-		wg.Go(func() { drain(a.client.Do(a.req(r, "/orders?api_key=s3cret&page=2"))) })
-		wg.Go(func() { drain(a.client.Do(a.req(r, "/recommendations"))) })
+		wg.Go(func() { drain(a.client.Do(together("/user"))) })
+		wg.Go(func() { drain(a.client.Do(together("/orders?api_key=s3cret&page=2"))) })
+		wg.Go(func() { drain(a.client.Do(together("/recommendations"))) })
 		wg.Wait()
 		w.WriteHeader(http.StatusNoContent)
 	})
