@@ -19,6 +19,10 @@ type Alert struct {
 	Sites []Frame `json:"sites"`
 	// Queries are the indexes into Record.Queries the alert is about.
 	Queries []int32 `json:"queries"`
+	// Spans are the indexes into Record.Spans the alert is about (the
+	// outgoing calls of a serial_http_calls, the call a transaction was
+	// held open across).
+	Spans []int32 `json:"spans,omitempty"`
 	// Fix says how to fix it, in Go and SQL terms.
 	Fix string `json:"fix"`
 	// Accepted reports a finding the developer marked as known (by its
@@ -69,4 +73,9 @@ const (
 	AlertUnattributed    AlertKind = "unattributed_queries"
 	AlertUnclosedRows    AlertKind = "leaked_rows"
 	AlertOutside         AlertKind = "outside_any_request"
+	// The runtime detectors (detect_pool.go, detect_tx.go, detect_http.go).
+	AlertPoolWait        AlertKind = "pool_wait"
+	AlertOpenTransaction AlertKind = "open_transaction"
+	AlertTxAcrossHTTP    AlertKind = "transaction_across_http"
+	AlertSerialHTTP      AlertKind = "serial_http_calls"
 )

@@ -27,8 +27,8 @@ func TestQueriesWithoutContextUnclosedAndUnattributedAreReported(t *testing.T) {
 				t.Errorf("unattributed alert %q: want the count of all 3", a.Message)
 			}
 		case panels.AlertUnclosedRows:
-			if !strings.Contains(a.Fix, "defer rows.Close()") {
-				t.Errorf("unclosed alert %q: want the fix", a.Fix)
+			if !strings.Contains(a.Fix, "defer rows.Close()") || strings.ContainsAny(a.Message, "\n") || strings.Contains(a.Message, ". ") {
+				t.Errorf("unclosed alert %q, fix %q: want one line, and the fix in Fix", a.Message, a.Fix)
 			}
 		}
 	}

@@ -76,6 +76,7 @@ func (r *Record) Finish(t Thresholds) {
 	for _, d := range detectors {
 		r.Alerts = append(r.Alerts, d(r, &t)...)
 	}
+	r.Alerts = append(r.Alerts, r.runtimeAlerts(t)...)
 	for i := range r.Alerts {
 		a := &r.Alerts[i]
 		a.Accepted = t.Accepted != nil && t.Accepted(a.Key())

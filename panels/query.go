@@ -28,6 +28,9 @@ type Query struct {
 	NoContext bool
 	// Unclosed: a query whose rows were still open when the request ended.
 	Unclosed bool
+	// TxOpen: a begin whose transaction was neither committed nor rolled
+	// back when the request ended.
+	TxOpen bool
 
 	// Tx is the transaction's number in this request (1, 2, ...), 0
 	// outside a transaction; Conn the connection's, from 1.

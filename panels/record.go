@@ -38,6 +38,10 @@ type Record struct {
 	// render), capped like Queries.
 	Spans        []Span `json:"spans"`
 	SpansDropped int    `json:"spans_dropped"`
+	// Pools are the connection pools of the databases sqltrace opened, as
+	// they stood when the request ended, with the waits for a connection
+	// made while it ran (see PoolStats).
+	Pools []PoolStats `json:"pools,omitempty"`
 	// Stacks are the call stacks of the record's operations, each kept
 	// once; an operation's Stack field indexes it.
 	Stacks []*Stack `json:"-"`
@@ -279,6 +283,9 @@ type Span struct {
 	Duration time.Duration `json:"duration_ns"`
 	Err      string        `json:"err"`   // the error's text, redacted; empty for none
 	Stack    int32         `json:"stack"` // index into Record.Stacks, -1 for none
+	// HTTP describes the outgoing request of a span toolbar.Transport
+	// recorded; nil for other spans.
+	HTTP *HTTPCall `json:"http,omitempty"`
 }
 
 // Severity orders alerts.

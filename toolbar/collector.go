@@ -3,6 +3,7 @@ package toolbar
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -33,12 +34,23 @@ type collector struct {
 
 	unattrTime intervals // when unattributed operations ran
 
+	// Transactions begun and not yet ended (by sqltrace's TxID); those
+	// still open when the request ends mark their begin TxOpen.
+	openTx []uint64
+	// The pools at the request's start (pool_stats.go), and whether
+	// another observed request ran meanwhile.
+	pools      []poolSample
+	poolsBuf   [2]poolSample // pools' first, an app has one or two databases
+	overlapped atomic.Bool
+
 	pattern string       // reported with SetRoute
 	body    *bodyCapture // nil when the request has no body
 }
 
 func newCollector(rec *panels.Record, cfg *Config, redact *redactor) *collector {
-	return &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxCache: cfg.MaxCacheCalls, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact}
+	c := &collector{rec: rec, b: newBuilder(rec), maxQ: cfg.MaxQueries, maxCache: cfg.MaxCacheCalls, maxSpans: cfg.MaxSpans, maxBytes: cfg.MaxRecordBytes, redact: redact}
+	c.pools = samplePools(c.poolsBuf[:0])
+	return c
 }
 
 type collectorKey struct{}
@@ -60,6 +72,7 @@ func (c *collector) Record(e sqltrace.Event) {
 		c.rec.AddLate()
 		return
 	}
+	c.trackTx(&e)
 	c.addQuery(&e)
 }
 
@@ -209,6 +222,9 @@ func (c *collector) totals() (sqlTime, cacheTime time.Duration, finished bool) {
 // finish stops collecting and finishes the record; later events are
 // counted as late. Rows still open join the record as unclosed queries.
 func (c *collector) finish(th panels.Thresholds) {
+	// Read before taking c.mu: DB.Stats takes each pool's own lock.
+	pools := poolStats(c.pools, c.overlapped.Load())
+	c.pools, c.poolsBuf = nil, [2]poolSample{} // keep no database alive
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for tok, e := range c.open {
@@ -224,6 +240,8 @@ func (c *collector) finish(th panels.Thresholds) {
 		c.addQuery(&e)
 	}
 	c.open, c.free = nil, nil
+	c.markOpenTx()
+	c.rec.Pools = pools
 	c.rec.UnattributedTime = c.unattrTime.union(c.rec.Start, time.Now())
 	c.rec.Duration = time.Since(c.rec.Start)
 	c.rec.Finish(th)

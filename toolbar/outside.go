@@ -82,6 +82,10 @@ func (o *outside) Record(e sqltrace.Event) {
 func (o *outside) begin(c *collector) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	for other := range o.inflight { // they share the pools' waits (pool_stats.go)
+		other.overlapped.Store(true)
+		c.overlapped.Store(true)
+	}
 	o.inflight[c] = struct{}{}
 	if o.unwatch == nil {
 		o.unwatch = sqltrace.Watch(o)

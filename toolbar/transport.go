@@ -3,6 +3,8 @@ package toolbar
 import (
 	"net/http"
 	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
 )
 
 // Transport wraps an http.RoundTripper (nil means http.DefaultTransport) so
@@ -16,7 +18,10 @@ import (
 //	resp, err := client.Do(req)
 //
 // The span ends when the response's headers arrive, not when its body has
-// been read.
+// been read. It carries the call's method, URL (its query's secrets
+// hidden, as in the request's own URL), host, path and status
+// (panels.Span.HTTP), from which the toolbar finds calls made one after
+// another that could run together, and calls made inside a transaction.
 func Transport(rt http.RoundTripper) http.RoundTripper {
 	if rt == nil {
 		rt = http.DefaultTransport
@@ -40,6 +45,13 @@ func (t transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err == nil {
 		name += " " + resp.Status
 	}
-	c.recordSpan(name, start, d, err, callers)
+	call := &panels.HTTPCall{Method: req.Method, Host: req.URL.Host, Path: req.URL.Path}
+	if call.Method == "" {
+		call.Method = http.MethodGet // as net/http reads it
+	}
+	if err == nil {
+		call.Status = resp.StatusCode
+	}
+	c.recordHTTP(name, call, req.URL, start, d, err, callers)
 	return resp, err
 }

@@ -58,3 +58,17 @@ func Databases() []Database {
 	registry.dbs = live
 	return out
 }
+
+// Each calls f with each registered database that is still in use, in the
+// order they were registered, without allocating: for the toolbar, which
+// reads their pool statistics at the start and end of every observed
+// request. f must not call Register.
+func Each(f func(Database)) {
+	registry.mu.Lock()
+	defer registry.mu.Unlock()
+	for _, r := range registry.dbs {
+		if db := r.db.Value(); db != nil {
+			f(Database{Name: r.name, Driver: r.driver, DB: db})
+		}
+	}
+}

@@ -44,14 +44,36 @@ type apiRecord struct {
 	} `json:"shapes"`
 	Stacks [][]apiFrame `json:"stacks"`
 	Alerts []struct {
-		Kind    string `json:"kind"`
-		Message string `json:"message"`
-		Fix     string `json:"fix"`
-		Sites   []struct {
-			File string `json:"file"`
-			Line int    `json:"line"`
-		} `json:"sites"`
+		Kind    string     `json:"kind"`
+		Message string     `json:"message"`
+		Sites   []apiFrame `json:"sites"`
+		Queries []int      `json:"queries"`
+		Spans   []int      `json:"spans"`
+		Fix     string     `json:"fix"`
 	} `json:"alerts"`
+	Spans []struct {
+		Name string `json:"name"`
+		HTTP *struct {
+			Method string `json:"method"`
+			URL    string `json:"url"`
+			Host   string `json:"host"`
+			Path   string `json:"path"`
+			Status int    `json:"status"`
+		} `json:"http"`
+	} `json:"spans"`
+	Pools []apiPool `json:"pools"`
+}
+
+// apiPool is a database's connection pool during the request.
+type apiPool struct {
+	Name       string `json:"name"`
+	MaxOpen    int    `json:"max_open"`
+	Open       int    `json:"open"`
+	InUse      int    `json:"in_use"`
+	Idle       int    `json:"idle"`
+	WaitCount  int64  `json:"wait_count"`
+	WaitNS     int64  `json:"wait_ns"`
+	Overlapped bool   `json:"overlapped"`
 }
 
 type apiQuery struct {
@@ -61,6 +83,7 @@ type apiQuery struct {
 	Rows      int64    `json:"rows"`
 	NoContext bool     `json:"no_context"`
 	Unclosed  bool     `json:"unclosed"`
+	TxOpen    bool     `json:"tx_open"`
 	Shape     int      `json:"shape"` // index into the record's shapes, -1 for none
 	Stack     int      `json:"stack"` // index into the record's stacks, -1 for none
 	// Fingerprint and Caller are the query's shape's fingerprint and its

@@ -258,8 +258,18 @@ func TestQueriesWithoutTheRequestsContextLandOnTheirRequest(t *testing.T) {
 		if len(rec.Queries) != 1 || !rec.Queries[0].Unclosed || rec.Queries[0].Caller.Line != markLine(t, "leak") {
 			t.Errorf("queries %+v: want the unclosed query at line %d", rec.Queries, markLine(t, "leak"))
 		}
-		if !hasAlert(rec, "leaked_rows", "rows.Close()") {
-			t.Errorf("no leaked_rows alert: %+v", rec.Alerts)
+		var leaked int
+		for _, a := range rec.Alerts {
+			if a.Kind != "leaked_rows" {
+				continue
+			}
+			leaked++
+			if len(a.Sites) != 1 || filepath.Base(a.Sites[0].File) != file || a.Sites[0].Line != markLine(t, "leak") || !strings.Contains(a.Fix, "rows.Close()") {
+				t.Errorf("leaked_rows alert %+v: want the site %s:%d and the fix rows.Close()", a, file, markLine(t, "leak"))
+			}
+		}
+		if leaked != 1 {
+			t.Errorf("%d leaked_rows alerts, want 1: %+v", leaked, rec.Alerts)
 		}
 	})
 

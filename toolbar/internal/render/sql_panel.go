@@ -65,6 +65,8 @@ func isSQLAlert(a *panels.Alert) bool {
 	switch a.Kind {
 	case panels.AlertTooManyQueries, panels.AlertQueriesCapped, panels.AlertUnattributed:
 		return true
+	case panels.AlertPoolWait, panels.AlertOpenTransaction, panels.AlertTxAcrossHTTP:
+		return true
 	}
 	return len(a.Queries) > 0
 }
@@ -94,6 +96,8 @@ type sqlView struct {
 	Alerts  []panels.Alert
 	Rows    []queryRow
 	Dropped int
+	// Pools are the databases' pools, one line each (sql_pools.go).
+	Pools []string
 	// SlowestMS is the max of every row's meter.
 	SlowestMS string
 }
@@ -118,7 +122,7 @@ type queryRow struct {
 }
 
 func newSQLView(r *panels.Record) *sqlView {
-	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond))}
+	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond)), Pools: poolLines(r.Pools)}
 	var badges map[int32][]rowBadge
 	for i := range r.Alerts {
 		a := &r.Alerts[i]
