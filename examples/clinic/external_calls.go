@@ -32,15 +32,14 @@ func newPriceClient(baseURL string) *PriceClient {
 	// not dial again each time (the default keeps two per host).
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxIdleConnsPerHost = 2 * pricedPosts
-	return &PriceClient{BaseURL: baseURL, HTTP: &http.Client{Transport: t, Timeout: 5 * time.Second}}
+	// toolbar.Transport puts each call made with an observed request's
+	// context on its timeline, with its host, status and line.
+	return &PriceClient{BaseURL: baseURL, HTTP: &http.Client{Transport: toolbar.Transport(t), Timeout: 5 * time.Second}}
 }
 
-// Price asks the service for one price. The call is a span on the
-// toolbar's timeline.
+// Price asks the service for one price.
 func (c *PriceClient) Price(ctx context.Context, id int64) (p Price, err error) {
 	path := fmt.Sprintf("/fake-service/price/%d", id)
-	end := toolbar.StartSpan(ctx, "GET "+path)
-	defer func() { end(err) }()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.BaseURL+path, nil)
 	if err != nil {
 		return Price{}, err
