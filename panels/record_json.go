@@ -95,6 +95,7 @@ type queryFields struct {
 	Stack         int32         `json:"stack"`
 	NoContext     bool          `json:"no_context,omitempty"`
 	Unclosed      bool          `json:"unclosed,omitempty"`
+	DB            int16         `json:"db,omitempty"`
 }
 
 // MarshalJSON encodes the query with its arguments decoded.
@@ -106,7 +107,7 @@ func (q Query) MarshalJSON() ([]byte, error) {
 	return json.Marshal(queryFields{
 		Kind: q.Kind, SQL: q.SQL, SQLTruncated: q.SQLTruncated, Args: args, ArgsTruncated: q.ArgsTruncated,
 		Start: q.Start, Duration: q.Duration, Rows: q.Rows, Err: q.Err,
-		Tx: q.Tx, Conn: q.Conn, Shape: q.Shape, Stack: q.Stack, NoContext: q.NoContext, Unclosed: q.Unclosed,
+		Tx: q.Tx, Conn: q.Conn, Shape: q.Shape, Stack: q.Stack, NoContext: q.NoContext, Unclosed: q.Unclosed, DB: q.DB,
 	})
 }
 
@@ -119,7 +120,7 @@ func (q *Query) UnmarshalJSON(b []byte) error {
 	*q = Query{
 		Kind: f.Kind, SQL: f.SQL, SQLTruncated: f.SQLTruncated, ArgsTruncated: f.ArgsTruncated,
 		Start: f.Start, Duration: f.Duration, Rows: f.Rows, Err: f.Err,
-		Tx: f.Tx, Conn: f.Conn, Shape: f.Shape, Stack: f.Stack, NoContext: f.NoContext, Unclosed: f.Unclosed,
+		Tx: f.Tx, Conn: f.Conn, Shape: f.Shape, Stack: f.Stack, NoContext: f.NoContext, Unclosed: f.Unclosed, DB: f.DB,
 	}
 	q.SetArgs(f.Args)
 	return nil
