@@ -67,4 +67,8 @@ const (
 	AlertUnattributed   AlertKind = "unattributed_queries"
 	AlertUnclosedRows   AlertKind = "leaked_rows"
 	AlertOutside        AlertKind = "outside_any_request"
+	// AlertMissingIndex is found in a query's plan (see Record.SetPlan):
+	// a full scan of a table of more than a few rows, to filter or sort
+	// on columns an index would serve.
+	AlertMissingIndex AlertKind = "missing_index"
 )

@@ -21,6 +21,9 @@ type Thresholds struct {
 	// TooManyQueries is the count from which a request runs too many
 	// queries (default 50).
 	TooManyQueries int
+	// MissingIndexRows is the estimated table size from which a full
+	// scan in a query's plan is a missing index (default 500).
+	MissingIndexRows int
 }
 
 func (t Thresholds) withDefaults() Thresholds {
@@ -32,6 +35,9 @@ func (t Thresholds) withDefaults() Thresholds {
 	}
 	if t.TooManyQueries <= 0 {
 		t.TooManyQueries = 50
+	}
+	if t.MissingIndexRows <= 0 {
+		t.MissingIndexRows = 500
 	}
 	return t
 }
@@ -47,6 +53,9 @@ func (t Thresholds) withDefaults() Thresholds {
 // capacity.
 func (r *Record) Finish(t Thresholds) {
 	t = t.withDefaults()
+	r.plans.mu.Lock()
+	r.plans.th = t
+	r.plans.mu.Unlock()
 	r.Queries = trim(r.Queries)
 	r.Cache, r.Spans, r.Stacks = trim(r.Cache), trim(r.Spans), trim(r.Stacks)
 	r.group()

@@ -28,6 +28,10 @@ type recordJSON struct {
 	*recordFields
 	Stacks [][]Frame `json:"stacks"`
 	Late   int       `json:"late_events"`
+	// Plans are the plans taken of its queries, by index (SetPlan);
+	// PlanAlerts what was found in them, computed again when decoded.
+	Plans      map[int32]*Plan `json:"plans,omitempty"`
+	PlanAlerts []Alert         `json:"plan_alerts,omitempty"`
 }
 
 // MarshalJSON encodes the record as the toolbar's JSON API serves it:
@@ -43,7 +47,7 @@ func (r *Record) MarshalJSON() ([]byte, error) {
 			stacks[i] = []Frame{}
 		}
 	}
-	return json.Marshal(recordJSON{Version: RecordVersion, recordFields: (*recordFields)(r), Stacks: stacks, Late: r.Late()})
+	return json.Marshal(recordJSON{Version: RecordVersion, recordFields: (*recordFields)(r), Stacks: stacks, Late: r.Late(), Plans: r.Plans(), PlanAlerts: r.PlanAlerts()})
 }
 
 // UnmarshalJSON decodes a record MarshalJSON encoded. A record of another
@@ -75,6 +79,9 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		r.Stacks = nil
 	}
 	r.late.Store(int64(dec.Late))
+	for i, p := range dec.Plans {
+		r.SetPlan(i, p)
+	}
 	return nil
 }
 
