@@ -92,6 +92,11 @@ type Toolbar struct {
 	redirects *redirects
 	// listen warns once when the server is reached on a public address.
 	listen listenCheck
+	// csrf guards the endpoints that act (EXPLAIN).
+	csrf csrf
+	// explaining holds a slot per EXPLAIN of slow queries running in the
+	// background.
+	explaining chan struct{}
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
@@ -174,6 +179,9 @@ func New(cfg Config) (*Toolbar, error) {
 		assets:  newAssetURLs(cfg.Prefix),
 		log:     cfg.Logger,
 		outside: newOutside(cfg.MaxQueries, cfg.MaxRecordBytes, redact),
+		csrf:    newCSRF(),
+
+		explaining: make(chan struct{}, autoExplainRunning),
 	}
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)

@@ -21,6 +21,9 @@ type PageData struct {
 	// Nonce is the CSP nonce put on every <link> and <script> tag; empty
 	// for none.
 	Nonce string
+	// Token is the toolbar's CSRF token, which its scripts send with a
+	// POST (EXPLAIN); on the page's <body> as data-token.
+	Token string
 }
 
 // nonceAttrs is the nonce attribute, or nothing.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func (sqlPanel) Content(r *panels.Record) templ.Component { return sqlContent(ne
 // isSQLAlert reports whether an alert belongs to the SQL panel.
 func isSQLAlert(k panels.AlertKind) bool {
 	switch k {
-	case panels.AlertNPlusOne, panels.AlertDuplicate, panels.AlertSlowQuery, panels.AlertQueryErrors, panels.AlertTooManyQueries, panels.AlertQueriesCapped:
+	case panels.AlertNPlusOne, panels.AlertDuplicate, panels.AlertSlowQuery, panels.AlertQueryErrors, panels.AlertTooManyQueries, panels.AlertQueriesCapped, panels.AlertMissingIndex:
 		return true
 	}
 	return false
@@ -69,6 +70,7 @@ func isSQLAlert(k panels.AlertKind) bool {
 
 // sqlView is the SQL panel, computed.
 type sqlView struct {
+	ID      string // the record's
 	Stats   *panels.Stats
 	Alerts  []panels.Alert
 	Rows    []queryRow
@@ -94,16 +96,22 @@ type queryRow struct {
 	Stack          []panels.Frame
 	DurMS          string
 	X, W           string // the query on the request's time axis
+	// Explain and Analyze: the panel offers to explain the query
+	// (Analyze on PostgreSQL only); Plan is the plan kept, with the
+	// alerts found in it.
+	Explain, Analyze bool
+	Plan             *panels.Plan
+	PlanAlerts       []panels.Alert
 }
 
 func newSQLView(r *panels.Record) *sqlView {
-	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond))}
+	v := &sqlView{ID: r.ID, Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond))}
 	const (
 		flagNPlusOne = 1 << iota
 		flagSlow
 	)
 	flags := make([]uint8, len(r.Queries))
-	for _, a := range r.Alerts {
+	for _, a := range slices.Concat(r.Alerts, r.PlanAlerts()) {
 		if !isSQLAlert(a.Kind) {
 			continue
 		}
@@ -169,6 +177,10 @@ func newSQLView(r *panels.Record) *sqlView {
 			row.Caller = row.Stack[0]
 		}
 		row.X, row.W = span(q.Start, q.Duration, axis)
+		row.Explain, row.Analyze = explainable(q)
+		if row.Plan = r.Plan(int32(i)); row.Plan != nil {
+			row.PlanAlerts = planAlertsOf(r, int32(i))
+		}
 		row.Class = rowClass(row)
 	}
 	return v
