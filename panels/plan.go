@@ -162,7 +162,7 @@ func (r *Record) missingIndex(i int32, p *Plan, t Thresholds) []Alert {
 		}
 		a := Alert{Kind: AlertMissingIndex, Severity: Warning, Queries: []int32{i},
 			Message: fmt.Sprintf("Missing index: the query at %s reads all of %s (about %.0f rows) to find or sort on %s", r.where(q.Stack), n.Table, rows, cols),
-			Fix:     create + ";  (then check the plan again: Explain on the query)",
+			Fix:     create + ";",
 		}
 		if f := r.Caller(q.Stack); f.File != "" {
 			a.Sites = []Frame{f}
