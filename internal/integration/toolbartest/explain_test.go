@@ -175,7 +175,6 @@ func newExplainApp(t *testing.T, d *explainDB, cfg toolbar.Config) *explainApp {
 	return a
 }
 
-
 var tokenAttr = regexp.MustCompile(`data-token="([0-9a-f]+)"`)
 
 // record serves path and returns its record's id, learning the toolbar's
