@@ -42,7 +42,7 @@ func (tb *Toolbar) explainQuery(w http.ResponseWriter, r *http.Request) {
 	}
 	analyze := r.PostFormValue("analyze") == "1"
 	q := &rec.Queries[n]
-	plan, err := explain.Explain(r.Context(), q, explain.Options{Analyze: analyze})
+	plan, err := explain.Explain(r.Context(), q, explain.Options{Analyze: analyze, Recorded: rec.Start})
 	if err != nil {
 		status := http.StatusBadGateway // the database failed
 		switch {
@@ -93,7 +93,7 @@ func (tb *Toolbar) explainSlow(rec *panels.Record) {
 		tb.safely("explaining slow queries", func() {
 			taken := false
 			for _, i := range todo {
-				p, err := explain.Explain(context.Background(), &rec.Queries[i], explain.Options{})
+				p, err := explain.Explain(context.Background(), &rec.Queries[i], explain.Options{Recorded: rec.Start})
 				if err != nil {
 					tb.log.Debug("debugtoolbar: explaining a slow query", "id", rec.ID, "query", i, "error", err)
 					continue

@@ -186,13 +186,18 @@ func (st *statement) columns(table string, sorted bool) []string {
 	single := len(st.tables) == 1
 	cols := columnsOf(st.filter, table, aliases, single)
 	if sorted {
-		for _, c := range columnsOf(st.sort, table, aliases, single) {
+		for _, c := range st.sortColumns(table) {
 			if !slices.Contains(cols, c) {
 				cols = append(cols, c)
 			}
 		}
 	}
 	return cols
+}
+
+// sortColumns are the columns of table the statement sorts on.
+func (st *statement) sortColumns(table string) []string {
+	return columnsOf(st.sort, table, st.tables[strings.ToLower(table)], len(st.tables) == 1)
 }
 
 // table is the table an alias (or a table's own name) stands for.

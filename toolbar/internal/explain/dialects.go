@@ -252,7 +252,7 @@ func mysqlTable(x map[string]any, st *statement, sorted bool) panels.PlanNode {
 			n.Columns = st.columns(n.Table, false)
 		}
 		if sorted {
-			for _, c := range st.columns(n.Table, true) {
+			for _, c := range st.sortColumns(n.Table) {
 				if !slices.Contains(n.Columns, c) {
 					n.Columns = append(n.Columns, c)
 				}

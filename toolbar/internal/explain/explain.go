@@ -35,7 +35,18 @@ type Options struct {
 	Analyze bool
 	// Timeout bounds the whole EXPLAIN (DefaultTimeout when 0).
 	Timeout time.Duration
+	// Recorded is when the query's record began: a record kept by an
+	// earlier run of the app (a file store) names databases by the ids of
+	// that run, which may now be others'.
+	Recorded time.Time
 }
+
+// started is when this process began numbering databases.
+var started = time.Now()
+
+// Current reports whether a record that began at recorded was made by
+// this process, so that its queries' database ids are this process's.
+func Current(recorded time.Time) bool { return !recorded.Before(started) }
 
 // Errors of Explain, besides Check's ErrNotRead.
 var (
@@ -50,6 +61,9 @@ func Explain(ctx context.Context, q *panels.Query, opts Options) (*panels.Plan, 
 	}
 	if err := Check(q.SQL, q.SQLTruncated); err != nil {
 		return nil, err
+	}
+	if !opts.Recorded.IsZero() && !Current(opts.Recorded) {
+		return nil, fmt.Errorf("%w: the request was recorded by an earlier run of the app", ErrNoDatabase)
 	}
 	d, ok := dbregistry.Lookup(int32(q.DB))
 	if !ok {

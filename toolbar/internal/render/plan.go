@@ -73,8 +73,8 @@ func formatFloat(f float64) string {
 
 // explainable reports whether the panel offers Explain for q, and Analyze
 // (PostgreSQL only).
-func explainable(q *panels.Query) (explain_, analyze bool) {
-	if q.Kind != sqltrace.KindQuery || q.DB == 0 || explain.Check(q.SQL, q.SQLTruncated) != nil {
+func explainable(r *panels.Record, q *panels.Query) (explain_, analyze bool) {
+	if !explain.Current(r.Start) || q.Kind != sqltrace.KindQuery || q.DB == 0 || explain.Check(q.SQL, q.SQLTruncated) != nil {
 		return false, false
 	}
 	d, ok := dbregistry.Lookup(int32(q.DB))

@@ -177,7 +177,7 @@ func newSQLView(r *panels.Record) *sqlView {
 			row.Caller = row.Stack[0]
 		}
 		row.X, row.W = span(q.Start, q.Duration, axis)
-		row.Explain, row.Analyze = explainable(q)
+		row.Explain, row.Analyze = explainable(r, q)
 		if row.Plan = r.Plan(int32(i)); row.Plan != nil {
 			row.PlanAlerts = planAlertsOf(r, int32(i))
 		}
