@@ -71,3 +71,28 @@ func TestAFullScanInAPlanIsAMissingIndex(t *testing.T) {
 		})
 	}
 }
+
+func TestPlansArriveWhileTheRecordIsRead(t *testing.T) {
+	rec := &panels.Record{ID: "r"}
+	for range 8 {
+		rec.Queries = append(rec.Queries, panels.Query{Kind: sqltrace.KindQuery, SQL: "SELECT * FROM pets WHERE owner_id = ?", Stack: -1})
+	}
+	rec.Finish(panels.Thresholds{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range rec.Queries {
+			rec.SetPlan(int32(i), &panels.Plan{Dialect: "sqlite", Nodes: []panels.PlanNode{{Op: "SCAN", Table: "pets", FullScan: true, TableRows: 1000, Columns: []string{"owner_id"}}}})
+		}
+	}()
+	for range 200 {
+		rec.Summary()
+		if _, err := json.Marshal(rec); err != nil {
+			t.Fatal(err)
+		}
+	}
+	<-done
+	if got := len(rec.PlanAlerts()); got != len(rec.Queries) {
+		t.Errorf("%d plan alerts, want one per query (%d)", got, len(rec.Queries))
+	}
+}
