@@ -20,10 +20,12 @@ import (
 	"time"
 
 	_ "github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgxpool"
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
+	"github.com/debugtoolbar/debugtoolbar/sqltrace/pgxtrace"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
 
@@ -468,5 +470,49 @@ func TestExplainNeverWrites(t *testing.T) {
 				t.Errorf("ANALYZE of a read: %d %s, want a plan with actual rows", w.Code, w.Body)
 			}
 		})
+	}
+}
+
+// TestExplainAQueryPgxRan explains a query run through pgx's own
+// interface (pgxpool with pgxtrace): the tracer registers the database
+// its connections reach.
+func TestExplainAQueryPgxRan(t *testing.T) {
+	dsn := os.Getenv("DEBUGTOOLBAR_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("DEBUGTOOLBAR_POSTGRES_DSN is not set; set it to a PostgreSQL DSN to run this test")
+	}
+	var d *explainDB
+	for _, x := range explainDBs(t) {
+		if x.dialect == "postgres" {
+			d = x
+		}
+	}
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.ConnConfig.Tracer = pgxtrace.New()
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /pets", func(w http.ResponseWriter, r *http.Request) {
+		rows, err := pool.Query(r.Context(), d.sql("SELECT id, name FROM {t} WHERE owner_id = $1"), 7)
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		rows.Close()
+	})
+	a := &explainApp{d: d, app: mux, h: newToolbar(t, toolbar.Config{}).Middleware(mux)}
+	id, rec := a.record(t, "/pets")
+	w := a.post(id, queryIndex(t, rec, "owner_id"), true)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `data-full-scan="true"`) || !strings.Contains(w.Body.String(), "actual") {
+		t.Fatalf("explain: %d %s, want an analysed plan with the full scan", w.Code, w.Body)
+	}
+	if p := a.plans(t, id); len(p.PlanAlerts) != 1 || p.PlanAlerts[0].Kind != "missing_index" {
+		t.Errorf("plan alerts %+v, want one missing_index", p.PlanAlerts)
 	}
 }
