@@ -70,8 +70,8 @@ func Check(sql string, truncated bool) error {
 				}
 			}
 		}
-		if t.Kind == sqllex.Word && t.Keyword == 0 {
-			w := strings.ToLower(text(t))
+		if t.Kind == sqllex.Word && t.Keyword == 0 || t.Kind == sqllex.QuotedName {
+			w := strings.ToLower(unquote(text(t)))
 			if denied[w] || hasDeniedPrefix(w) {
 				return fmt.Errorf("%w: it calls %s, which acts outside a transaction", ErrNotRead, w)
 			}
