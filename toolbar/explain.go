@@ -55,7 +55,9 @@ func (tb *Toolbar) explainQuery(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rec.SetPlan(int32(n), plan)
-	tb.history.update(rec)
+	if !rec.Outside { // the outside entry is built anew when read, and kept in no store
+		tb.history.update(rec)
+	}
 	writeHTML(w, r, http.StatusOK, render.PlanFragment(rec, int32(n)))
 }
 
