@@ -132,6 +132,7 @@ func (d *explainDB) analyze(t *testing.T) {
 // the toolbar around it.
 type explainApp struct {
 	d     *explainDB
+	tb    *toolbar.Toolbar
 	app   http.Handler
 	h     http.Handler
 	token string
@@ -173,7 +174,8 @@ func newExplainApp(t *testing.T, d *explainDB, cfg toolbar.Config) *explainApp {
 		}
 	})
 	a.app = mux
-	a.h = newToolbar(t, cfg).Middleware(mux)
+	a.tb = newToolbar(t, cfg)
+	a.h = a.tb.Middleware(mux)
 	return a
 }
 
@@ -514,5 +516,30 @@ func TestExplainAQueryPgxRan(t *testing.T) {
 	}
 	if p := a.plans(t, id); len(p.PlanAlerts) != 1 || p.PlanAlerts[0].Kind != "missing_index" {
 		t.Errorf("plan alerts %+v, want one missing_index", p.PlanAlerts)
+	}
+}
+
+// TestAPlanIsKeptInTheHistoryStore: a plan taken after the record was
+// stored is written to the store too, so a toolbar reading the same
+// directory later shows it.
+func TestAPlanIsKeptInTheHistoryStore(t *testing.T) {
+	d := explainDBs(t)[0] // SQLite
+	dir := t.TempDir()
+	a := newExplainApp(t, d, toolbar.Config{HistoryDir: dir})
+	id, rec := a.record(t, "/pets")
+	if w := a.post(id, queryIndex(t, rec, "owner_id"), false); w.Code != http.StatusOK {
+		t.Fatalf("explain: %d %s", w.Code, w.Body)
+	}
+	// The toolbar writes to its store in the background; Close waits.
+	if err := a.tb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	later := newToolbar(t, toolbar.Config{HistoryDir: dir})
+	got, err := later.Record(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := got.Plan(int32(queryIndex(t, rec, "owner_id"))); p == nil || len(got.PlanAlerts()) != 1 {
+		t.Errorf("the stored record has plan %+v and plan alerts %+v, want the plan and its missing_index", p, got.PlanAlerts())
 	}
 }
