@@ -67,6 +67,7 @@ func TestExplainInABrowser(t *testing.T) {
 			if fg == normal {
 				t.Errorf("the full scan is not highlighted: %s, as the plan's head", fg)
 			}
+			tab.Screenshot(t, "explain-toolbar-"+theme)
 			tab.CheckProblems(t)
 		})
 		t.Run("on the request page, "+theme, func(t *testing.T) {
@@ -81,6 +82,8 @@ func TestExplainInABrowser(t *testing.T) {
 			if got := tab.String(t, warning); got == "" {
 				t.Errorf("no colour on the full scan")
 			}
+			tab.Eval(t, `document.querySelector("[data-testid=plan]").scrollIntoView({block: "center"})`)
+			tab.Screenshot(t, "explain-page-"+theme)
 			tab.CheckProblems(t)
 		})
 	}

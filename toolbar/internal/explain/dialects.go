@@ -362,6 +362,9 @@ func sqliteNode(detail string, st *statement, sorted bool) panels.PlanNode {
 		return n
 	}
 	n.Table = st.table(name)
+	if i == len(f)-1 { // "SCAN pets" says no more than Op and Table
+		n.Detail = ""
+	}
 	for j := i + 1; j < len(f)-1; j++ {
 		if f[j] == "INDEX" {
 			n.Index = f[j+1]
