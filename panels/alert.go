@@ -78,4 +78,8 @@ const (
 	AlertOpenTransaction AlertKind = "open_transaction"
 	AlertTxAcrossHTTP    AlertKind = "transaction_across_http"
 	AlertSerialHTTP      AlertKind = "serial_http_calls"
+	// AlertMissingIndex is found in a query's plan (see Record.SetPlan):
+	// a full scan of a table of more than a few rows, to filter or sort
+	// on columns an index would serve.
+	AlertMissingIndex AlertKind = "missing_index"
 )

@@ -25,7 +25,6 @@ func (r *Record) runtimeAlerts(t Thresholds) []Alert {
 	return alerts
 }
 
-
 // siteSet collects an alert's sites from stack indexes: each line once,
 // in the order met, at most maxSites.
 type siteSet struct {

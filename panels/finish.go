@@ -32,6 +32,9 @@ type Thresholds struct {
 	// [Alert.Key]; they stay listed but do not raise the record's level.
 	// Nil accepts none.
 	Accepted func(key string) bool
+	// MissingIndexRows is the estimated table size from which a full
+	// scan in a query's plan is a missing index (default 500).
+	MissingIndexRows int
 }
 
 func (t Thresholds) withDefaults() Thresholds {
@@ -54,6 +57,9 @@ func (t Thresholds) withDefaults() Thresholds {
 	if t.RowByRow <= 0 {
 		t.RowByRow = 10
 	}
+	if t.MissingIndexRows <= 0 {
+		t.MissingIndexRows = 500
+	}
 	return t
 }
 
@@ -68,6 +74,9 @@ func (t Thresholds) withDefaults() Thresholds {
 // capacity.
 func (r *Record) Finish(t Thresholds) {
 	t = t.withDefaults()
+	r.plans.mu.Lock()
+	r.plans.th = t
+	r.plans.mu.Unlock()
 	r.Queries = trim(r.Queries)
 	r.Cache, r.Spans, r.Stacks = trim(r.Cache), trim(r.Spans), trim(r.Stacks)
 	r.group()

@@ -31,6 +31,9 @@ type Query struct {
 	// TxOpen: a begin whose transaction was neither committed nor rolled
 	// back when the request ended.
 	TxOpen bool
+	// DB is the database it ran on (sqltrace.Event.DB), 0 when unknown:
+	// what EXPLAIN runs it on. 16 bits, in what would be padding.
+	DB int16
 
 	// Tx is the transaction's number in this request (1, 2, ...), 0
 	// outside a transaction; Conn the connection's, from 1.
@@ -60,7 +63,7 @@ type Query struct {
 func NewQuery(e *sqltrace.Event, start time.Time) Query {
 	q := Query{
 		Kind: e.Kind, SQL: e.SQL, SQLTruncated: e.SQLTruncated, ArgsTruncated: e.ArgsTruncated,
-		NoContext: e.NoContext, Unclosed: e.Unclosed,
+		NoContext: e.NoContext, Unclosed: e.Unclosed, DB: int16(e.DB),
 		Start: e.Start.Sub(start), Duration: e.Duration, Rows: e.Rows,
 		Shape: -1, Stack: -1,
 	}

@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/sqltrace"
@@ -94,4 +95,24 @@ func sameArg(a, b panels.Arg) bool {
 		return ok && ta.Equal(tb) && oa == ob && a.Name == b.Name
 	}
 	return reflect.DeepEqual(a, b)
+}
+
+func TestAQueryStaysSmallAndKeepsItsDatabase(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) == 8 {
+		if got := unsafe.Sizeof(panels.Query{}); got != 96 {
+			t.Errorf("a Query is %d bytes, want 96: the history keeps thousands", got)
+		}
+	}
+	q := panels.NewQuery(&sqltrace.Event{Kind: sqltrace.KindQuery, SQL: "SELECT 1", DB: 7}, time.Time{})
+	b, err := json.Marshal(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back panels.Query
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if q.DB != 7 || back.DB != 7 {
+		t.Errorf("DB %d, after JSON %d (%s); want 7", q.DB, back.DB, b)
+	}
 }

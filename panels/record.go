@@ -48,6 +48,9 @@ type Record struct {
 	// late counts events that arrived after the request had finished
 	// (see Late).
 	late atomic.Int64
+	// plans are the plans of its queries taken after it was finished
+	// (see SetPlan).
+	plans planSet
 	// Unattributed are database operations that ran while the request
 	// did, without its context, on goroutines it did not start (a worker
 	// pool started at boot): they may be the request's work, but nothing
@@ -163,22 +166,30 @@ type Summary struct {
 
 // Summary returns the record's summary for the history.
 func (r *Record) Summary() Summary {
+	level := r.Stats.Level
+	planAlerts := r.PlanAlerts()
+	for i := range planAlerts {
+		if !planAlerts[i].Accepted {
+			level = max(level, planAlerts[i].Severity)
+		}
+	}
 	return Summary{
 		ID: r.ID, Start: r.Start, Duration: r.Duration,
 		Method: r.Request.Method, URL: r.Request.URL, Path: r.Request.Path, Route: r.Request.Route,
 		Status: r.Response.Status, ContentType: r.Response.ContentType, Outside: r.Outside,
 		Statements: r.Stats.Statements, SQLTime: r.Stats.SQLTime,
-		Alerts: len(r.Alerts), Level: r.Stats.Level, AlertKinds: r.alertKinds(), RedirectedFrom: r.RedirectedFrom,
+		Alerts: len(r.Alerts) + len(planAlerts), Level: level, AlertKinds: r.alertKinds(planAlerts), RedirectedFrom: r.RedirectedFrom,
 	}
 }
 
 // alertKinds are the kinds of the alerts not accepted, each once, the
 // most severe first.
-func (r *Record) alertKinds() []AlertKind {
+func (r *Record) alertKinds(more []Alert) []AlertKind {
 	var kinds []AlertKind
+	all := slices.Concat(r.Alerts, more)
 	for s := Danger; s >= Info; s-- {
-		for i := range r.Alerts {
-			if a := &r.Alerts[i]; a.Severity == s && !a.Accepted && !slices.Contains(kinds, a.Kind) {
+		for i := range all {
+			if a := &all[i]; a.Severity == s && !a.Accepted && !slices.Contains(kinds, a.Kind) {
 				kinds = append(kinds, a.Kind)
 			}
 		}

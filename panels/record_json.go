@@ -28,6 +28,10 @@ type recordJSON struct {
 	*recordFields
 	Stacks [][]Frame `json:"stacks"`
 	Late   int       `json:"late_events"`
+	// Plans are the plans taken of its queries, by index (SetPlan);
+	// PlanAlerts what was found in them, computed again when decoded.
+	Plans      map[int32]*Plan `json:"plans,omitempty"`
+	PlanAlerts []Alert         `json:"plan_alerts,omitempty"`
 }
 
 // MarshalJSON encodes the record as the toolbar's JSON API serves it:
@@ -43,7 +47,7 @@ func (r *Record) MarshalJSON() ([]byte, error) {
 			stacks[i] = []Frame{}
 		}
 	}
-	return json.Marshal(recordJSON{Version: RecordVersion, recordFields: (*recordFields)(r), Stacks: stacks, Late: r.Late()})
+	return json.Marshal(recordJSON{Version: RecordVersion, recordFields: (*recordFields)(r), Stacks: stacks, Late: r.Late(), Plans: r.Plans(), PlanAlerts: r.PlanAlerts()})
 }
 
 // UnmarshalJSON decodes a record MarshalJSON encoded. A record of another
@@ -75,6 +79,9 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 		r.Stacks = nil
 	}
 	r.late.Store(int64(dec.Late))
+	for i, p := range dec.Plans {
+		r.SetPlan(i, p)
+	}
 	return nil
 }
 
@@ -96,6 +103,7 @@ type queryFields struct {
 	NoContext     bool          `json:"no_context,omitempty"`
 	Unclosed      bool          `json:"unclosed,omitempty"`
 	TxOpen        bool          `json:"tx_open,omitempty"`
+	DB            int16         `json:"db,omitempty"`
 }
 
 // MarshalJSON encodes the query with its arguments decoded.
@@ -107,7 +115,7 @@ func (q Query) MarshalJSON() ([]byte, error) {
 	return json.Marshal(queryFields{
 		Kind: q.Kind, SQL: q.SQL, SQLTruncated: q.SQLTruncated, Args: args, ArgsTruncated: q.ArgsTruncated,
 		Start: q.Start, Duration: q.Duration, Rows: q.Rows, Err: q.Err,
-		Tx: q.Tx, Conn: q.Conn, Shape: q.Shape, Stack: q.Stack, NoContext: q.NoContext, Unclosed: q.Unclosed, TxOpen: q.TxOpen,
+		Tx: q.Tx, Conn: q.Conn, Shape: q.Shape, Stack: q.Stack, NoContext: q.NoContext, Unclosed: q.Unclosed, TxOpen: q.TxOpen, DB: q.DB,
 	})
 }
 
@@ -120,7 +128,7 @@ func (q *Query) UnmarshalJSON(b []byte) error {
 	*q = Query{
 		Kind: f.Kind, SQL: f.SQL, SQLTruncated: f.SQLTruncated, ArgsTruncated: f.ArgsTruncated,
 		Start: f.Start, Duration: f.Duration, Rows: f.Rows, Err: f.Err,
-		Tx: f.Tx, Conn: f.Conn, Shape: f.Shape, Stack: f.Stack, NoContext: f.NoContext, Unclosed: f.Unclosed, TxOpen: f.TxOpen,
+		Tx: f.Tx, Conn: f.Conn, Shape: f.Shape, Stack: f.Stack, NoContext: f.NoContext, Unclosed: f.Unclosed, TxOpen: f.TxOpen, DB: f.DB,
 	}
 	q.SetArgs(f.Args)
 	return nil

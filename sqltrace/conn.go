@@ -67,7 +67,7 @@ func (c *conn) recorder(ctx context.Context) target {
 // returned. The duration is taken first, so capturing the caller is not
 // counted as time in the database.
 func (c *conn) event(k Kind, query string, start time.Time, t target, err error) Event {
-	e := Event{Kind: k, Start: start, Duration: time.Since(start), Err: err, TxID: t.txID, ConnID: c.id, NoContext: t.noCtx, frames: c.cfg.frames}
+	e := Event{Kind: k, DB: c.cfg.db, Start: start, Duration: time.Since(start), Err: err, TxID: t.txID, ConnID: c.id, NoContext: t.noCtx, frames: c.cfg.frames}
 	e.SQL, e.SQLTruncated = c.cfg.capSQL(query)
 	if c.cfg.callers {
 		e.pcs = c.cfg.frames.callers(c.cfg.stackDepth)

@@ -26,6 +26,13 @@
 // stdlib.GetConnector or mysql.NewConnector. [Wrap] and [WrapConnector]
 // wrap a driver or connector for code that builds its own *sql.DB.
 //
+// Each database opened or wrapped is numbered, and every event carries its
+// number ([Event.DB]; a driver wrapped with Wrap numbers each name it is
+// opened with), with the database's dialect, found from its driver (pgx's
+// stdlib, lib/pq, go-sql-driver/mysql, modernc.org/sqlite,
+// mattn/go-sqlite3) or given with [WithDialect]: the toolbar re-runs a
+// recorded read under EXPLAIN on the database it ran on.
+//
 // # sqlx
 //
 // sqlx picks its bind style (?, $1, @p1, :name) from the driver name given

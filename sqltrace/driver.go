@@ -3,8 +3,11 @@ package sqltrace
 import (
 	"context"
 	"database/sql/driver"
+	"fmt"
 	"io"
 	"sync"
+
+	"github.com/debugtoolbar/debugtoolbar/internal/dbregistry"
 )
 
 // Wrap returns a driver that records the operations of d's connections. It
@@ -13,8 +16,13 @@ import (
 // Wrap the registered instance (sql.Open(name, "").Driver(), or use
 // [Open]), not a freshly constructed one: registered instances may carry
 // configuration.
+//
+// Each name the driver is opened with (each DSN) is a database of its own
+// for EXPLAIN.
 func Wrap(d driver.Driver, opts ...Option) driver.Driver {
-	return wrapDriver(d, newConfig(opts))
+	cfg := newConfig(opts)
+	cfg.perName = true
+	return wrapDriver(d, cfg)
 }
 
 func wrapDriver(d driver.Driver, cfg *config) driver.Driver {
@@ -28,6 +36,9 @@ func wrapDriver(d driver.Driver, cfg *config) driver.Driver {
 type wrappedDriver struct {
 	raw driver.Driver
 	cfg *config
+	// byName is, for a driver wrapped by Wrap, the configuration of each
+	// database it opened, by name: cfg with the database's id.
+	byName sync.Map
 }
 
 func (d *wrappedDriver) Open(name string) (driver.Conn, error) {
@@ -35,7 +46,31 @@ func (d *wrappedDriver) Open(name string) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newConn(c, d.cfg), nil
+	return newConn(c, d.cfgFor(name, nil)), nil
+}
+
+// cfgFor is the configuration of the database opened with name: cfg
+// itself but for a driver wrapped by Wrap, which registers each name as a
+// database the first time it is opened (not on the path of a query).
+func (d *wrappedDriver) cfgFor(name string, c driver.Connector) *config {
+	if !d.cfg.perName {
+		return d.cfg
+	}
+	if v, ok := d.byName.Load(name); ok {
+		return v.(*config)
+	}
+	cfg := *d.cfg
+	cfg.perName = false
+	cfg.db = dbregistry.Reserve()
+	v, loaded := d.byName.LoadOrStore(name, &cfg)
+	if !loaded {
+		if c == nil {
+			c = &dsnConnector{dsn: name, drv: d.raw}
+		}
+		drv := fmt.Sprintf("%T", d.raw)
+		dbregistry.RegisterConnector(cfg.db, drv, drv, cfg.dialectOf(d.raw, ""), c)
+	}
+	return v.(*config)
 }
 
 func (d *wrappedDriver) unwrapDriver() driver.Driver { return d.raw }
@@ -47,7 +82,7 @@ func (d *wrappedDriverContext) OpenConnector(name string) (driver.Connector, err
 	if err != nil {
 		return nil, err
 	}
-	return wrapConnector(c, d, d.cfg), nil
+	return wrapConnector(c, d, d.cfgFor(name, c)), nil
 }
 
 // WrapConnector returns a connector whose connections record their
@@ -55,6 +90,9 @@ func (d *wrappedDriverContext) OpenConnector(name string) (driver.Connector, err
 // implements io.Closer exactly when c does, so that sql.DB.Close closes c.
 func WrapConnector(c driver.Connector, opts ...Option) driver.Connector {
 	cfg := newConfig(opts)
+	cfg.db = dbregistry.Reserve()
+	drv := fmt.Sprintf("%T", c.Driver())
+	dbregistry.RegisterConnector(cfg.db, drv, drv, cfg.dialectOf(c.Driver(), ""), c)
 	return wrapConnector(c, nil, cfg)
 }
 

@@ -46,6 +46,10 @@ func (k Kind) String() string {
 // operation's context when the operation has finished.
 type Event struct {
 	Kind Kind
+	// DB identifies the database the operation ran on, among those
+	// sqltrace opened or wrapped in this process (numbered from 1); 0 when
+	// unknown. The toolbar uses it to EXPLAIN a recorded query.
+	DB int32
 	// SQL is the statement as the application wrote it (empty for begin,
 	// commit and rollback), at most the configured limit (see
 	// [WithSQLLimit]).

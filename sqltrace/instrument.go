@@ -46,7 +46,7 @@ func (in *Instrument) Start(ctx context.Context, k Kind, query string, args []an
 	if r == nil {
 		return nil
 	}
-	op := &Op{rec: r, cfg: in.cfg, ev: Event{Kind: k, Start: time.Now(), NoContext: noCtx, Rows: -1, frames: in.cfg.frames}}
+	op := &Op{rec: r, cfg: in.cfg, ev: Event{Kind: k, DB: in.cfg.db, Start: time.Now(), NoContext: noCtx, Rows: -1, frames: in.cfg.frames}}
 	op.ev.SQL, op.ev.SQLTruncated = in.cfg.capSQL(query)
 	if len(args) > 0 {
 		a := in.cfg.newArgCopier(len(args))

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"fmt"
+
 	"github.com/debugtoolbar/debugtoolbar/internal/dbregistry"
 )
 
@@ -25,6 +26,7 @@ func Open(driverName, dsn string, opts ...Option) (*sql.DB, error) {
 		return nil, fmt.Errorf("sqltrace: %w", err)
 	}
 	cfg := newConfig(opts)
+	cfg.db = dbregistry.Reserve()
 	var c driver.Connector
 	if dc, ok := d.(driver.DriverContext); ok {
 		raw, err := dc.OpenConnector(dsn)
@@ -36,7 +38,7 @@ func Open(driverName, dsn string, opts ...Option) (*sql.DB, error) {
 		c = &dsnConnector{dsn: dsn, drv: wrapDriver(d, cfg)}
 	}
 	db := sql.OpenDB(c)
-	dbregistry.Register(driverName, driverName, db)
+	dbregistry.Register(cfg.db, driverName, driverName, cfg.dialectOf(d, driverName), db)
 	return db, nil
 }
 
@@ -45,8 +47,10 @@ func Open(driverName, dsn string, opts ...Option) (*sql.DB, error) {
 // mysql.NewConnector.
 func OpenDB(c driver.Connector, opts ...Option) *sql.DB {
 	drv := fmt.Sprintf("%T", c.Driver())
-	db := sql.OpenDB(wrapConnector(c, nil, newConfig(opts)))
-	dbregistry.Register(drv, drv, db)
+	cfg := newConfig(opts)
+	cfg.db = dbregistry.Reserve()
+	db := sql.OpenDB(wrapConnector(c, nil, cfg))
+	dbregistry.Register(cfg.db, drv, drv, cfg.dialectOf(c.Driver(), ""), db)
 	return db
 }
 

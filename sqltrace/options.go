@@ -1,6 +1,11 @@
 package sqltrace
 
-import "strings"
+import (
+	"database/sql/driver"
+	"strings"
+
+	"github.com/debugtoolbar/debugtoolbar/internal/dbregistry"
+)
 
 // Option configures a wrapped driver or connector.
 type Option func(*config)
@@ -21,6 +26,14 @@ type config struct {
 	callers      bool
 	skip         []string
 	frames       *frameFilter
+	// db is the id of the database (internal/dbregistry) every event
+	// carries; 0 until Open, OpenDB, WrapConnector or Wrap assigns one.
+	db int32
+	// dialect overrides the dialect found from the driver (WithDialect).
+	dialect string
+	// perName: a driver wrapped by Wrap, whose databases are told apart by
+	// the name each connection is opened with.
+	perName bool
 }
 
 func newConfig(opts []Option) *config {
@@ -109,4 +122,22 @@ func WithSkipPackages(importPaths ...string) Option {
 	return func(c *config) {
 		c.skip = append(c.skip, importPaths...)
 	}
+}
+
+// WithDialect says which SQL dialect the database speaks, for EXPLAIN:
+// "postgres", "mysql" (MariaDB too) or "sqlite". Without it the dialect
+// is found from the driver (pgx's stdlib, lib/pq, go-sql-driver/mysql,
+// modernc.org/sqlite, mattn/go-sqlite3) or the driver name; a database of
+// an unknown dialect is not explained.
+func WithDialect(dialect string) Option {
+	return func(c *config) { c.dialect = strings.ToLower(dialect) }
+}
+
+// dialectOf is the database's dialect: the one WithDialect gave, or the
+// one its driver tells.
+func (c *config) dialectOf(d driver.Driver, driverName string) string {
+	if c.dialect != "" {
+		return c.dialect
+	}
+	return dbregistry.DialectOf(d, driverName)
 }

@@ -66,6 +66,26 @@ func (h *history) add(rec *panels.Record) {
 	}
 }
 
+// update keeps again a record already added, changed since (a plan was
+// taken): the memory holds the record itself, a store its encoding,
+// which is written again (the same id replaces the old one).
+func (h *history) update(rec *panels.Record) {
+	if h == nil || h.store == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed || h.queue == nil {
+		return
+	}
+	h.pending.Add(1)
+	select {
+	case h.queue <- rec:
+	default:
+		h.pending.Done()
+	}
+}
+
 func (h *history) write() {
 	for rec := range h.queue {
 		if err := h.store.Add(context.Background(), rec); err != nil {

@@ -164,6 +164,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	res := rw.Finish() // contains its own panics, serving the page untouched
 	tb.safely("keeping the record", func() { tb.keep(rec, res, w.Header()) })
 	tb.safely("remembering a redirect", func() { tb.rememberRedirect(r, rec, w.Header()) })
+	tb.safely("explaining slow queries", func() { tb.explainSlow(rec) })
 }
 
 // safely runs the toolbar's own work so that a bug in it never changes

@@ -32,7 +32,7 @@ func writeHTML(w http.ResponseWriter, r *http.Request, status int, c templ.Compo
 }
 
 func (tb *Toolbar) pageData() render.PageData {
-	return render.PageData{Prefix: tb.cfg.Prefix, Styles: tb.assets.pageStyles}
+	return render.PageData{Prefix: tb.cfg.Prefix, Styles: tb.assets.pageStyles, Scripts: tb.assets.pageScripts, Token: tb.csrf.token}
 }
 
 func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {

@@ -40,6 +40,7 @@ type panelEntry struct {
 }
 
 func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
+	sum := rec.Summary()
 	d := toolbarData{
 		ID:             rec.ID,
 		Method:         rec.Request.Method,
@@ -47,8 +48,8 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 		Status:         rec.Response.Status,
 		DurationMS:     ms(rec.Duration),
 		Queries:        rec.Stats.Statements,
-		Alerts:         len(rec.Alerts),
-		Level:          rec.Stats.Level.String(),
+		Alerts:         sum.Alerts, // the plans' alerts too
+		Level:          sum.Level.String(),
 		Summary:        formatMS(rec.Duration) + " ms, " + queriesText(rec.Stats.Statements),
 		RedirectedFrom: rec.RedirectedFrom,
 	}
@@ -89,7 +90,7 @@ func formatMS(d time.Duration) string {
 // ASCII: the JSON escapes everything else.
 func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) ([]byte, error) {
 	d := tb.toolbarData(rec)
-	data := appendSnippetData(make([]byte, 0, 1024), tb.cfg.Prefix, tb.assets.styles, styleNonce, &d)
+	data := appendSnippetData(make([]byte, 0, 1024), tb.cfg.Prefix, tb.csrf.token, tb.assets.styles, styleNonce, &d)
 	var b bytes.Buffer
 	b.Grow(len(data) + 512)
 	if err := snippet(string(data), tb.assets.script, scriptNonce).Render(context.Background(), &b); err != nil {
@@ -115,11 +116,13 @@ type assetURLs struct {
 	script     string   // toolbar.js
 	styles     []string // toolbar.css and panels.css, for the toolbar
 	pageStyles []string // panels.css, for the toolbar's own pages
+	// pageScripts are the toolbar's own pages' scripts: explain.js.
+	pageScripts []string
 }
 
 func newAssetURLs(prefix string) assetURLs {
 	url := func(name string) string { return prefix + "static/" + assets.Path(name) }
-	return assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}}
+	return assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}, pageScripts: []string{url("explain.js")}}
 }
 
 // ms is a duration in milliseconds, to the microsecond.

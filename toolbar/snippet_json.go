@@ -16,8 +16,9 @@ import (
 // reflection or the validation a json.Marshaler's output goes through.
 
 // appendSnippetData appends the data the toolbar's script reads.
-func appendSnippetData(b []byte, prefix string, styles []string, styleNonce string, d *toolbarData) []byte {
+func appendSnippetData(b []byte, prefix, token string, styles []string, styleNonce string, d *toolbarData) []byte {
 	b = appendJSONString(append(b, `{"prefix":`...), prefix)
+	b = appendJSONString(append(b, `,"token":`...), token) // for the POSTs (csrf)
 	b = append(b, `,"styles":[`...)
 	for i, s := range styles {
 		if i > 0 {

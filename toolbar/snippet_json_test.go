@@ -17,13 +17,14 @@ func TestTheSnippetsDataIsWhatEncodingJSONWrites(t *testing.T) {
 			Panels:         []panelEntry{{ID: "sql", Title: s, Summary: s, Level: "info"}, {ID: "x", Title: "X"}},
 			RedirectedFrom: []panels.Redirect{{ID: "r", Method: "POST", URL: "/" + s, Status: 303}}}
 		for _, d := range []toolbarData{d, {Path: s}} {
-			got := appendSnippetData(nil, "/__debug__/", []string{"/a.css", s}, s, &d)
+			got := appendSnippetData(nil, "/__debug__/", "tok", []string{"/a.css", s}, s, &d)
 			want, err := json.Marshal(struct {
 				Prefix     string      `json:"prefix"`
+				Token      string      `json:"token"`
 				Styles     []string    `json:"styles"`
 				StyleNonce string      `json:"style_nonce,omitempty"`
 				Record     toolbarData `json:"record"`
-			}{"/__debug__/", []string{"/a.css", s}, s, d})
+			}{"/__debug__/", "tok", []string{"/a.css", s}, s, d})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -103,6 +103,11 @@ type Toolbar struct {
 	listen listenCheck
 	// accept are the findings the developer accepted.
 	accept *acceptance
+	// csrf guards the endpoints that act (EXPLAIN).
+	csrf csrf
+	// explaining holds a slot per EXPLAIN of slow queries running in the
+	// background.
+	explaining chan struct{}
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
@@ -200,6 +205,9 @@ func New(cfg Config) (*Toolbar, error) {
 		log:     cfg.Logger,
 		outside: newOutside(cfg.MaxQueries, cfg.MaxRecordBytes, redact),
 		accept:  accept,
+		csrf:    newCSRF(),
+
+		explaining: make(chan struct{}, autoExplainRunning),
 	}
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)

@@ -828,6 +828,31 @@
     if (dragged) { dragged = false; return; }
     setOpen(true);
   });
+  // Explain and Analyze under a read query of the SQL panel: POST to the
+  // toolbar (same origin, with its token), and show the plan it answers
+  // under the query. The server re-runs only the recorded statement.
+  main.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("button[data-explain]");
+    if (!b) return;
+    var panel = b.closest("[data-record]");
+    var slot = b.parentNode.querySelector(".dt-plan-slot");
+    if (!panel || !slot) return;
+    var url = prefix + "requests/" + encodeURIComponent(panel.dataset.record) + "/queries/" + encodeURIComponent(b.dataset.explain) + "/explain";
+    b.disabled = true;
+    fetch(url, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-Debugtoolbar-Token": page.token || "", "Content-Type": "application/x-www-form-urlencoded", "Accept": "text/html" },
+      body: b.dataset.analyze === "1" ? "analyze=1" : ""
+    }).then(function (res) {
+      return res.text().then(function (t) {
+        if ((res.headers.get("Content-Type") || "").indexOf("text/html") !== 0) throw new Error(res.status + " " + res.statusText);
+        setHTML(slot, t);
+      });
+    }).catch(function (err) {
+      slot.textContent = "";
+      slot.appendChild(el("p", "dt-box dt-box-danger", "Could not explain: " + err.message));
+    }).then(function () { b.disabled = false; });
+  });
   document.addEventListener("keydown", function (e) {
     if (e.altKey && e.shiftKey && (e.key === "D" || e.key === "d" || e.code === "KeyD") && handleHidden()) {
       setHandleHidden(false);

@@ -58,6 +58,7 @@ func (t *Tracer) TraceBatchQuery(ctx context.Context, conn *pgx.Conn, data pgx.T
 		e.Start = data.ReadStartTime
 	}
 	bt.n++
+	e.DB = t.dbs.of(conn, st)
 	e.Kind = kindOf(e.SQL)
 	e.TxID = st.statement(e.Kind, 0)
 	if isControl(e.Kind) {

@@ -14,6 +14,7 @@ import (
 // table of connections to clean.
 type connState struct {
 	id uint64
+	db int32 // the database's id (see databases), 0 until known
 	// tx is the TxID of the transaction open on the connection, 0 when
 	// none is known. pgx runs one operation at a time on a connection; the
 	// atomic keeps a misuse (two goroutines on one *pgx.Conn) from being a

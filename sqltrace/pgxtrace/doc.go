@@ -88,4 +88,12 @@
 //
 // Not recorded: what pgx does not trace (Ping, Deallocate, listening for
 // notifications, and anything run on the pgconn.PgConn directly).
+//
+// # EXPLAIN
+//
+// Each database the tracer's connections reach (by server, database and
+// user) is registered for the toolbar's EXPLAIN, with a connector built
+// from the connection's config through pgx's database/sql driver: the
+// toolbar explains a query pgx ran over a small pool of its own, never the
+// app's pool.
 package pgxtrace

@@ -17,7 +17,10 @@ import (
 // for concurrent use, and one Tracer may serve any number of connections
 // and pools.
 type Tracer struct {
-	in *sqltrace.Instrument
+	// dbs are the databases the tracer's connections reach, by server,
+	// database and user: each is a database of its own for EXPLAIN.
+	dbs databases
+	in  *sqltrace.Instrument
 	// quiet captures no caller: a batch's queries take the caller of
 	// SendBatch, and an acquire captures its caller only when it is kept.
 	quiet *sqltrace.Instrument
@@ -59,6 +62,7 @@ func (t *Tracer) TraceQueryStart(ctx context.Context, conn *pgx.Conn, data pgx.T
 	st := stateOf(conn)
 	e.SQL = st.statementSQL(data.SQL)
 	e.ConnID = st.id
+	e.DB = t.dbs.of(conn, st)
 	e.Kind = kindOf(e.SQL)
 	e.TxID = st.statement(e.Kind, conn.PgConn().TxStatus())
 	if isControl(e.Kind) {
@@ -128,6 +132,6 @@ func (t *Tracer) TraceConnectStart(ctx context.Context, data pgx.TraceConnectSta
 // connection its [sqltrace.Event.ConnID].
 func (t *Tracer) TraceConnectEnd(ctx context.Context, data pgx.TraceConnectEndData) {
 	if data.Conn != nil {
-		stateOf(data.Conn)
+		t.dbs.of(data.Conn, stateOf(data.Conn))
 	}
 }

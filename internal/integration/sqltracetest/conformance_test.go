@@ -905,6 +905,20 @@ func checkDatabases(t *testing.T, s *suiteDB) {
 		if d.Name != want || d.Driver != want {
 			t.Errorf("listed as %q, driver %q; want %q for both", d.Name, d.Driver, want)
 		}
+		wantDialect := map[string]string{"sqlite": dbregistry.SQLite, "pgx": dbregistry.Postgres, "postgres": dbregistry.Postgres, "mysql": dbregistry.MySQL}[s.driverName]
+		if d.Dialect != wantDialect {
+			t.Errorf("dialect %q, want %q", d.Dialect, wantDialect)
+		}
+		if got, ok := dbregistry.Lookup(d.ID); !ok || got.DB != s.db {
+			t.Errorf("Lookup(%d) = %v, %v; want the database", d.ID, got.DB, ok)
+		}
+		ctx, events := sqltrace.Capture(t.Context())
+		s.mustExec(t, ctx, "UPDATE {table} SET name = name WHERE id = ?", 1)
+		for _, e := range events.Events() {
+			if e.DB != d.ID {
+				t.Errorf("a %s event carries database %d, want %d", e.Kind, e.DB, d.ID)
+			}
+		}
 		return
 	}
 	t.Error("the registry does not list the database")

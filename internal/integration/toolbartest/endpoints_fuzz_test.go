@@ -179,6 +179,8 @@ func FuzzEndpoints(f *testing.F) {
 		{"GET", "static/toolbar.js", "", ""},
 		{"POST", "api/v1/requests/{id0}", "Content-Type: application/json\nContent-Length: 2", "{}"},
 		{"DELETE", "requests/{id0}", "", ""},
+		{"POST", "requests/{id0}/queries/0/explain", "Sec-Fetch-Site: same-origin\nContent-Type: application/x-www-form-urlencoded\nContent-Length: 9", "analyze=1"},
+		{"GET", "requests/{id1}/queries/99/explain", "X-Debugtoolbar-Token: 00", ""},
 		{"OPTIONS", "*", "Origin: http://evil.example", ""},
 		{"GET", "requests/%7Bid0%7D/panels/%73ql?x=%zz&&;=", "", ""},
 		{"GET", "..%2f..%2fposts", "X-Forwarded-For: 127.0.0.1", ""},

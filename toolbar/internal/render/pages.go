@@ -23,6 +23,9 @@ type PageData struct {
 	Nonce string
 	// refresh reloads the page every this many seconds; 0 for never.
 	refresh int
+	// Token is the toolbar's CSRF token, which its scripts send with a
+	// POST (EXPLAIN); on the page's <body> as data-token.
+	Token string
 }
 
 // nonceAttrs is the nonce attribute, or nothing.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -92,6 +93,7 @@ type rowBadge struct {
 
 // sqlView is the SQL panel, computed.
 type sqlView struct {
+	ID      string // the record's
 	Stats   *panels.Stats
 	Alerts  []panels.Alert
 	Rows    []queryRow
@@ -119,13 +121,20 @@ type queryRow struct {
 	Stack     []panels.Frame
 	DurMS     string
 	X, W      string // the query on the request's time axis
+	// Explain and Analyze: the panel offers to explain the query
+	// (Analyze on PostgreSQL only); Plan is the plan kept, with the
+	// alerts found in it.
+	Explain, Analyze bool
+	Plan             *panels.Plan
+	PlanAlerts       []panels.Alert
 }
 
 func newSQLView(r *panels.Record) *sqlView {
-	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond)), Pools: poolLines(r.Pools)}
+	v := &sqlView{ID: r.ID, Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond)), Pools: poolLines(r.Pools)}
 	var badges map[int32][]rowBadge
-	for i := range r.Alerts {
-		a := &r.Alerts[i]
+	all := slices.Concat(r.Alerts, r.PlanAlerts())
+	for i := range all {
+		a := &all[i]
 		if !isSQLAlert(a) {
 			continue
 		}
@@ -193,6 +202,10 @@ func newSQLView(r *panels.Record) *sqlView {
 			row.Caller = row.Stack[0]
 		}
 		row.X, row.W = span(q.Start, q.Duration, axis)
+		row.Explain, row.Analyze = explainable(r, q)
+		if row.Plan = r.Plan(int32(i)); row.Plan != nil {
+			row.PlanAlerts = planAlertsOf(r, int32(i))
+		}
 		row.Class = rowClass(row)
 	}
 	return v
