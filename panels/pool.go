@@ -14,6 +14,8 @@ import "time"
 // requests and background jobs are not seen). A request that ran alone
 // has its own waits.
 type PoolStats struct {
+	// DB is the database's number, as Query.DB has it.
+	DB int32 `json:"db"`
 	// Name is the driver name the database was opened with ("sqlite",
 	// "pgx"), or the connector's driver type.
 	Name string `json:"name"`

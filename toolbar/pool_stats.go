@@ -11,6 +11,7 @@ import (
 // start.
 type poolSample struct {
 	db   *sql.DB
+	id   int32
 	name string
 	st   sql.DBStats
 }
@@ -25,7 +26,7 @@ const maxPools = 16
 func samplePools(out []poolSample) []poolSample {
 	dbregistry.Each(func(d dbregistry.Database) {
 		if len(out) < maxPools {
-			out = append(out, poolSample{db: d.DB, name: d.Name, st: d.DB.Stats()})
+			out = append(out, poolSample{db: d.DB, id: d.ID, name: d.Name, st: d.DB.Stats()})
 		}
 	})
 	return out
@@ -45,7 +46,7 @@ func poolStats(start []poolSample, overlapped bool) []panels.PoolStats {
 			continue
 		}
 		out = append(out, panels.PoolStats{
-			Name: s.name, MaxOpen: end.MaxOpenConnections,
+			DB: s.id, Name: s.name, MaxOpen: end.MaxOpenConnections,
 			Open: end.OpenConnections, InUse: end.InUse, Idle: end.Idle,
 			WaitCount:    end.WaitCount - s.st.WaitCount,
 			WaitDuration: end.WaitDuration - s.st.WaitDuration,

@@ -130,7 +130,7 @@ type queryRow struct {
 }
 
 func newSQLView(r *panels.Record) *sqlView {
-	v := &sqlView{ID: r.ID, Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond)), Pools: poolLines(r.Pools)}
+	v := &sqlView{ID: r.ID, Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond)), Pools: poolLines(r)}
 	var badges map[int32][]rowBadge
 	all := slices.Concat(r.Alerts, r.PlanAlerts())
 	for i := range all {

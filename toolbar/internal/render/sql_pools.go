@@ -6,12 +6,29 @@ import (
 	"github.com/debugtoolbar/debugtoolbar/panels"
 )
 
-// poolLines are the SQL panel's lines about the databases' pools: "sqlite
-// pool: 1 open (1 in use, 0 idle), max 1 · 1 wait, 6.1 ms".
-func poolLines(pools []panels.PoolStats) []string {
+// poolLines are the SQL panel's lines about the pools of the databases
+// the request's queries ran on (or that it waited for): "sqlite pool: 1
+// open (1 in use, 0 idle), max 1 · 1 wait, 6.1 ms". Two databases of one
+// driver are told apart by their numbers.
+func poolLines(r *panels.Record) []string {
+	used := map[int32]bool{}
+	for i := range r.Queries {
+		used[int32(r.Queries[i].DB)] = true
+	}
+	names := map[string]int{}
+	for _, p := range r.Pools {
+		names[p.Name]++
+	}
 	var out []string
-	for _, p := range pools {
-		s := p.Name + " pool: " + strconv.Itoa(p.Open) + " open (" + strconv.Itoa(p.InUse) + " in use, " + strconv.Itoa(p.Idle) + " idle), max "
+	for _, p := range r.Pools {
+		if !used[p.DB] && !used[0] && p.WaitCount == 0 {
+			continue
+		}
+		name := p.Name
+		if names[p.Name] > 1 {
+			name += " #" + strconv.Itoa(int(p.DB))
+		}
+		s := name + " pool: " + strconv.Itoa(p.Open) + " open (" + strconv.Itoa(p.InUse) + " in use, " + strconv.Itoa(p.Idle) + " idle), max "
 		if p.MaxOpen > 0 {
 			s += strconv.Itoa(p.MaxOpen)
 		} else {
