@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/filestore"
@@ -28,6 +30,9 @@ type history struct {
 	queue   chan *panels.Record
 	pending sync.WaitGroup
 	warn    sync.Once // the queue was full
+	// clearedAt hides the records that started before it from the list
+	// (Clear on the history page); their pages stay.
+	clearedAt atomic.Int64 // Unix ns, 0 for never
 }
 
 // historyQueue is how many records may wait for a slow store before new
@@ -116,7 +121,20 @@ func (h *history) get(ctx context.Context, id string) (*panels.Record, error) {
 
 // list returns the newest summaries: the store's, with those still on
 // their way to it.
+// clearList hides the records that started before at from the list.
+func (h *history) clearList(at time.Time) { h.clearedAt.Store(at.UnixNano()) }
+
+// list returns the newest summaries, those the list was cleared of left
+// out.
 func (h *history) list(ctx context.Context, limit int) ([]panels.Summary, error) {
+	list, err := h.listAll(ctx, limit)
+	if c := h.clearedAt.Load(); c != 0 {
+		list = slices.DeleteFunc(list, func(s panels.Summary) bool { return s.Start.UnixNano() < c })
+	}
+	return list, err
+}
+
+func (h *history) listAll(ctx context.Context, limit int) ([]panels.Summary, error) {
 	mem, _ := h.mem.List(ctx, limit)
 	if h.store == nil {
 		return mem, nil

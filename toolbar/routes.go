@@ -26,6 +26,8 @@ func (tb *Toolbar) router() http.Handler {
 		r.Get("/requests/{id}/panels/{panel}", tb.panelFragment)
 		// Every method reaches it, for protect to refuse all but POST.
 		r.Handle("/requests/{id}/queries/{n}/explain", tb.csrf.protect(http.HandlerFunc(tb.explainQuery)))
+		r.Handle("/accepted", tb.csrf.protect(http.HandlerFunc(tb.acceptFinding)))
+		r.Handle("/history/clear", tb.csrf.protect(http.HandlerFunc(tb.clearHistory)))
 		r.Get("/api/v1/requests", tb.apiList)
 		r.Get("/api/v1/requests/{id}", tb.apiRequest)
 		r.Get("/api/v1/requests/{id}/toolbar", tb.apiToolbar)

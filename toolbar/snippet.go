@@ -116,13 +116,13 @@ type assetURLs struct {
 	script     string   // toolbar.js
 	styles     []string // toolbar.css and panels.css, for the toolbar
 	pageStyles []string // panels.css, for the toolbar's own pages
-	// pageScripts are the toolbar's own pages' scripts: explain.js.
+	// pageScripts are the toolbar's own pages' scripts: pages.js (Explain, Accept, Clear the list).
 	pageScripts []string
 }
 
 func newAssetURLs(prefix string) assetURLs {
 	url := func(name string) string { return prefix + "static/" + assets.Path(name) }
-	return assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}, pageScripts: []string{url("explain.js")}}
+	return assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}, pageScripts: []string{url("pages.js")}}
 }
 
 // ms is a duration in milliseconds, to the microsecond.

@@ -828,6 +828,24 @@
     if (dragged) { dragged = false; return; }
     setOpen(true);
   });
+  // Accept under an alert: the finding is known, and from the next
+  // request its alerts are muted and do not colour the toolbar.
+  main.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("button[data-accept]");
+    if (!a) return;
+    a.disabled = true;
+    fetch(prefix + "accepted", {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-Debugtoolbar-Token": page.token || "", "Content-Type": "application/x-www-form-urlencoded" },
+      body: "key=" + encodeURIComponent(a.dataset.accept)
+    }).then(function (res) {
+      if (!res.ok) throw new Error(res.status + " " + res.statusText);
+      var li = a.closest(".dt-alert");
+      if (li) li.classList.add("dt-alert-accepted");
+      a.textContent = "Accepted (from the next request)";
+    }).catch(function (err) { a.disabled = false; a.title = "Could not accept: " + err.message; });
+  });
+
   // Explain and Analyze under a read query of the SQL panel: POST to the
   // toolbar (same origin, with its token), and show the plan it answers
   // under the query. The server re-runs only the recorded statement.

@@ -165,4 +165,17 @@ func TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay(t *testing.T) {
 			t.Errorf("later request's facts %q: want its status, duration, query count and alert", facts)
 		}
 	})
+	t.Run("Accept mutes the N+1 from the next request; Clear the list empties the history", func(t *testing.T) {
+		tab := open(t)
+		tab.Wait(t, "the N+1's Accept button", shadow(`s.querySelector("[data-testid=content] [data-kind=n_plus_one] [data-testid=alert-accept]")`))
+		tab.ClickInToolbar(t, "[data-testid=content] [data-kind=n_plus_one] [data-testid=alert-accept]")
+		tab.Wait(t, "the alert muted", shadow(`s.querySelector("[data-testid=content] [data-kind=n_plus_one]").classList.contains("dt-alert-accepted")`))
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "a handle no longer red", shadow(`(h => h && !h.className.includes("danger"))(s.querySelector("[data-testid=handle]"))`))
+		tab.Navigate(t, srv.URL+"/__debug__/")
+		tab.Wait(t, "the history's rows", `document.querySelectorAll("[data-testid=history-row]").length > 0`)
+		tab.Load(t, "click Clear the list, which reloads the page", chromedp.Evaluate[chromedp.Void](`document.querySelector("[data-testid=history-clear]").click()`))
+		tab.Wait(t, "the list cleared", `!document.querySelector("[data-testid=history-row]") && !!document.querySelector("[data-testid=history-empty]")`)
+		tab.CheckProblems(t)
+	})
 }

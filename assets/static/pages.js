@@ -1,4 +1,6 @@
-// debugtoolbar: Explain and Analyze on the toolbar's own request page. A
+// debugtoolbar: the toolbar's own pages' actions. Accept marks an
+// alert's finding as known; Clear the list empties the history's list.
+// Explain and Analyze on the request page: a
 // button under a read query of the SQL panel POSTs to the toolbar (same
 // origin, with the token the page's <body> carries) and shows the plan it
 // answers under the query. The server re-runs only the recorded
@@ -7,6 +9,33 @@
   "use strict";
   var body = document.body;
   if (!body || !body.dataset.token) return;
+  function post(path, form) {
+    return fetch(body.dataset.prefix + path, {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-Debugtoolbar-Token": body.dataset.token, "Content-Type": "application/x-www-form-urlencoded" },
+      body: form || ""
+    }).then(function (res) {
+      if (!res.ok) return res.json().then(function (j) { throw new Error(j.error || res.status); }, function () { throw new Error(res.status + " " + res.statusText); });
+      return res;
+    });
+  }
+  document.addEventListener("click", function (e) {
+    var a = e.target.closest && e.target.closest("button[data-accept]");
+    if (a) {
+      a.disabled = true;
+      post("accepted", "key=" + encodeURIComponent(a.dataset.accept)).then(function () {
+        var li = a.closest(".dt-alert");
+        if (li) li.classList.add("dt-alert-accepted");
+        a.textContent = "Accepted (from the next request)";
+      }, function (err) { a.disabled = false; a.title = "Could not accept: " + err.message; });
+      return;
+    }
+    var c = e.target.closest && e.target.closest("button[data-action]");
+    if (c) {
+      c.disabled = true;
+      post(c.dataset.action).then(function () { location.reload(); }, function (err) { c.disabled = false; c.title = err.message; });
+    }
+  });
   document.addEventListener("click", function (e) {
     var b = e.target.closest && e.target.closest("button[data-explain]");
     if (!b) return;
