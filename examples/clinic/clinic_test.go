@@ -107,6 +107,16 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if p := strings.Join(fixPlan, "\n"); !strings.Contains(p, "SEARCH posts USING INDEX "+authorDateIndex) || strings.Contains(p, "SCAN") {
 					t.Errorf("plan with the index = %q, want a SEARCH using %s", fixPlan, authorDateIndex)
 				}
+				// The toolbar's own Explain of the page's query finds the
+				// missing index, and none once it exists.
+				c.post(t, "/missing-index", "drop", "/missing-index/bad")
+				if got := c.explain(t, bad.rec, "author_id"); len(got.PlanAlerts) != 1 || got.PlanAlerts[0].Kind != "missing_index" || !strings.Contains(got.PlanAlerts[0].Fix, "CREATE INDEX") {
+					t.Errorf("Explain of the bad page's query: plan alerts %+v, want one missing_index with its CREATE INDEX", got.PlanAlerts)
+				}
+				c.post(t, "/missing-index", "create", "/missing-index/fix")
+				if got := c.explain(t, fix.rec, "author_id"); len(got.PlanAlerts) != 0 {
+					t.Errorf("Explain with the index: plan alerts %+v, want none", got.PlanAlerts)
+				}
 			},
 		},
 		{
@@ -410,6 +420,37 @@ func (c *client) record(t *testing.T, id string) record {
 }
 
 // post submits the form action=value to path and wants a redirect to to.
+// explain presses Explain on the first query of rec whose SQL has part in
+// it, as the toolbar's button does (a POST with the page's token), and
+// returns the record as it is then.
+func (c *client) explain(t *testing.T, rec record, part string) record {
+	t.Helper()
+	n := slices.IndexFunc(rec.Queries, func(q query) bool { return strings.Contains(q.SQL, part) })
+	if n < 0 {
+		t.Fatalf("no query of %s has %q", rec.Request.Path, part)
+	}
+	resp, err := c.http.Get(c.base + "/__debug__/requests/" + rec.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	_, after, _ := strings.Cut(string(page), `data-token="`)
+	token, _, _ := strings.Cut(after, `"`)
+	req, _ := http.NewRequest("POST", fmt.Sprintf("%s/__debug__/requests/%s/queries/%d/explain", c.base, rec.ID, n), nil)
+	req.Header.Set("X-Debugtoolbar-Token", token)
+	resp, err = c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("Explain of %q: %s %s", rec.Queries[n].SQL, resp.Status, body)
+	}
+	return c.record(t, rec.ID)
+}
+
 func (c *client) post(t *testing.T, path, action, to string) {
 	t.Helper()
 	resp, err := c.http.PostForm(c.base+path, url.Values{"action": {action}})
@@ -442,7 +483,8 @@ func count(t *testing.T, db *sql.DB, table string) int {
 // record is the part of a record (GET api/v1/requests/{id}) these tests
 // read; times are from the request's start, in nanoseconds.
 type record struct {
-	Version int `json:"version"`
+	ID      string `json:"id"`
+	Version int    `json:"version"`
 	Request struct {
 		Path string `json:"path"`
 	} `json:"request"`
@@ -461,6 +503,11 @@ type record struct {
 		Kind    string `json:"kind"`
 		Message string `json:"message"`
 	} `json:"alerts"`
+	PlanAlerts []struct {
+		Kind    string `json:"kind"`
+		Message string `json:"message"`
+		Fix     string `json:"fix"`
+	} `json:"plan_alerts"`
 }
 
 type query struct {
