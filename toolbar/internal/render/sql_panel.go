@@ -57,7 +57,9 @@ func (sqlPanel) Level(r *panels.Record) panels.Severity {
 }
 
 // Content implements panels.Panel.
-func (sqlPanel) Content(r *panels.Record) templ.Component { return sqlContent(newSQLView(r)) }
+func (sqlPanel) Content(r *panels.Record) templ.Component {
+	return withRecordID(r.ID, sqlContent(newSQLView(r)))
+}
 
 // isSQLAlert reports whether an alert belongs to the SQL panel: it is
 // about some of its queries, or about the request's queries as a whole.
@@ -93,7 +95,9 @@ type sqlView struct {
 	Stats   *panels.Stats
 	Alerts  []panels.Alert
 	Rows    []queryRow
+	Items   []sqlItem // Rows, similar ones grouped (sql_groups.go)
 	Dropped int
+	ID      string // the record's
 	// SlowestMS is the max of every row's meter.
 	SlowestMS string
 }
@@ -115,10 +119,11 @@ type queryRow struct {
 	Stack     []panels.Frame
 	DurMS     string
 	X, W      string // the query on the request's time axis
+	queryExtra
 }
 
 func newSQLView(r *panels.Record) *sqlView {
-	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond))}
+	v := &sqlView{Stats: &r.Stats, Dropped: r.QueriesDropped, ID: r.ID, SlowestMS: msValue(max(r.Stats.Slowest, time.Microsecond))}
 	var badges map[int32][]rowBadge
 	for i := range r.Alerts {
 		a := &r.Alerts[i]
@@ -178,19 +183,15 @@ func newSQLView(r *panels.Record) *sqlView {
 		}
 		row.Control = !q.IsStatement() && q.Kind != sqltrace.KindPrepare
 		row.Badges = badges[int32(i)]
-		if q.SQL != "" {
-			row.Tokens = formatSQL(q.SQL)
-		}
-		for _, a := range q.Args() {
-			row.Args = append(row.Args, a.String())
-		}
 		row.Stack = r.Stack(q.Stack)
 		if len(row.Stack) > 0 {
 			row.Caller = row.Stack[0]
 		}
+		row.setExtra(q, q.Args())
 		row.X, row.W = span(q.Start, q.Duration, axis)
 		row.Class = rowClass(row)
 	}
+	v.Items = groupRows(r, v.Rows)
 	return v
 }
 
