@@ -24,6 +24,7 @@ func (tb *Toolbar) router() http.Handler {
 		r.Get("/", tb.historyPage)
 		r.Get("/requests/{id}", tb.requestPage)
 		r.Get("/requests/{id}/panels/{panel}", tb.panelFragment)
+		r.Get("/requests/{id}/stacks/{stack}", tb.stackFragment)
 		r.Get("/api/v1/requests", tb.apiList)
 		r.Get("/api/v1/requests/{id}", tb.apiRequest)
 		r.Get("/api/v1/requests/{id}/toolbar", tb.apiToolbar)

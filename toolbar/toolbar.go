@@ -78,6 +78,7 @@ import (
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/filestore"
+	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/render"
 )
 
 // Toolbar is a configured debug toolbar. Create it with New; it is safe
@@ -103,6 +104,8 @@ type Toolbar struct {
 	listen listenCheck
 	// accept are the findings the developer accepted.
 	accept *acceptance
+	// editor makes the open-in-editor links of the panels' frames.
+	editor *render.Editor
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
@@ -180,6 +183,10 @@ func New(cfg Config) (*Toolbar, error) {
 	if err != nil {
 		return nil, err
 	}
+	editor, err := render.NewEditor(cfg.Editor, cfg.EditorPathMap)
+	if err != nil {
+		return nil, fmt.Errorf("toolbar: %w", err)
+	}
 	redact := newRedactor(cfg.RedactNames)
 	accept, err := newAcceptance(cfg.Accept, cfg.HistoryDir)
 	if err != nil {
@@ -200,6 +207,7 @@ func New(cfg Config) (*Toolbar, error) {
 		log:     cfg.Logger,
 		outside: newOutside(cfg.MaxQueries, cfg.MaxRecordBytes, redact),
 		accept:  accept,
+		editor:  editor,
 	}
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)

@@ -48,10 +48,10 @@ type queryExtra struct {
 	RestLines  int
 	// FullSQL is the whole statement when lists were cut from Tokens
 	// (Hidden items), else "".
-	FullSQL string
-	Hidden  int
-	ArgView []argView
-	ArgRest string
+	FullSQL  string
+	Hidden   int
+	ArgView  []argView
+	ArgRest  string
 	ArgRestN int
 	// Runnable is the SQL with the arguments inlined as literals.
 	Runnable   string
