@@ -787,6 +787,8 @@
   // They never reach the host page's URL (a hash-routed app would
   // navigate away); a query of another panel opens the SQL panel first.
   function reveal(target) {
+    // A query of a group is inside its closed <details>.
+    for (var d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
     target.scrollIntoView({ block: "center" });
     target.classList.add("dt-targeted");
     setTimeout(function () { target.classList.remove("dt-targeted"); }, 2000);
