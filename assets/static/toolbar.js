@@ -865,8 +865,7 @@
     if (!b) return;
     if (b.matches(".dt-sql-sort")) {
       var on = b.getAttribute("aria-pressed") !== "true";
-      b.setAttribute("aria-pressed", String(on));
-      b.textContent = on ? "In the order run" : "Slowest first";
+      b.setAttribute("aria-pressed", String(on)); // pressed: slowest first; else the order run
       sqlSort(sqlPaneOf(b), on);
       return;
     }

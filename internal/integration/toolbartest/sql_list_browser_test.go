@@ -166,6 +166,9 @@ func TestTheSQLListIsATool(t *testing.T) {
 	})
 	t.Run("the find box, the kind and alert filters and the sort work", func(t *testing.T) {
 		tab := openSQL(t, "/mixed")
+		if shown := tab.String(t, shadow(`[...`+pane+`.querySelectorAll("[data-testid=sql-find], [data-testid=sql-kind], [data-testid=sql-only-alerts], [data-testid=sql-sort], [data-testid=copy-runnable]")].map(e => e.checkVisibility() ? "" : e.dataset.testid).join("")`)); shown != "" {
+			t.Errorf("not visible: %q", shown)
+		}
 		visible := shadow(`[...` + pane + `.querySelectorAll(".dt-queries > li")].filter(li => !li.hidden).length`)
 		if n := tab.String(t, `String(`+visible+`)`); n != "5" {
 			t.Fatalf("%s rows shown at first, want 5", n)
@@ -252,7 +255,7 @@ func TestTheSQLListIsATool(t *testing.T) {
 		tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")?.dataset.id`))
 		id := tab.String(t, shadow(`s.querySelector("[data-testid=handle]").dataset.id`))
 		tab.Navigate(t, srv.URL+"/__debug__/requests/"+id)
-		if got := tab.String(t, `document.querySelector("[data-testid=group-count]").textContent + "|" + !!document.querySelector("[data-testid=sql-tools]").hidden + "|" + document.querySelectorAll("[data-stack-url]").length`); got != "×200|true|0" {
+		if got := tab.String(t, `document.querySelector("[data-testid=group-count]").textContent + "|" + (getComputedStyle(document.querySelector("[data-testid=sql-tools]")).display === "none") + "|" + document.querySelectorAll("[data-stack-url]").length`); got != "×200|true|0" {
 			t.Errorf("group|tools hidden|stacks to fetch = %q", got)
 		}
 		tab.CheckProblems(t)

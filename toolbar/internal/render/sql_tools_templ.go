@@ -10,8 +10,8 @@ import templruntime "github.com/a-h/templ/runtime"
 import "github.com/debugtoolbar/debugtoolbar/panels"
 
 // sqlTools are the SQL list's filters and sorting. They need the
-// toolbar's script, which shows them; the full page, which has none,
-// lists every query as it is.
+// toolbar's script: dt-js-only hides them but where it runs; the full
+// page, which has none, lists every query as it is.
 func sqlTools(v *sqlView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -29,7 +29,7 @@ func sqlTools(v *sqlView) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"dt-sql-tools\" role=\"search\" aria-label=\"Filter the queries\" data-testid=\"sql-tools\" hidden><label><span class=\"dt-label\">Find</span> <input type=\"search\" class=\"dt-sql-find\" placeholder=\"SQL or caller\" aria-label=\"Find queries by SQL or caller\" data-testid=\"sql-find\"></label> <label><span class=\"dt-label\">Kind</span> <select class=\"dt-sql-kind\" data-testid=\"sql-kind\"><option value=\"\">all</option> <option value=\"read\">reads</option> <option value=\"write\">writes</option></select></label> <label class=\"dt-check\"><input type=\"checkbox\" class=\"dt-sql-alerts\" data-testid=\"sql-only-alerts\"> only with alerts</label> <button type=\"button\" class=\"dt-sql-sort\" aria-pressed=\"false\" data-testid=\"sql-sort\" title=\"Toggle between the order they ran in and the slowest first\">Slowest first</button> <span class=\"dt-muted dt-sql-shown\" aria-live=\"polite\" data-testid=\"sql-shown\"></span></div>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<div class=\"dt-sql-tools dt-js-only\" role=\"search\" aria-label=\"Filter the queries\" data-testid=\"sql-tools\"><label><span class=\"dt-label\">Find</span> <input type=\"search\" class=\"dt-sql-find\" placeholder=\"SQL or caller\" aria-label=\"Find queries by SQL or caller\" data-testid=\"sql-find\"></label> <label><span class=\"dt-label\">Kind</span> <select class=\"dt-sql-kind\" data-testid=\"sql-kind\"><option value=\"\">all</option> <option value=\"read\">reads</option> <option value=\"write\">writes</option></select></label> <label class=\"dt-check\"><input type=\"checkbox\" class=\"dt-sql-alerts\" data-testid=\"sql-only-alerts\"> only with alerts</label> <button type=\"button\" class=\"dt-sql-sort\" aria-pressed=\"false\" data-testid=\"sql-sort\" title=\"Toggle between the order they ran in and the slowest first\">Slowest first</button> <span class=\"dt-muted dt-sql-shown\" aria-live=\"polite\" data-testid=\"sql-shown\"></span></div>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -318,7 +318,7 @@ func copyButtons(q *queryRow, withSQL bool) templ.Component {
 		}
 		ctx = templ.InitializeContext(ctx)
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<span class=\"dt-copy\" hidden>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 26, "<span class=\"dt-copy dt-js-only\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
