@@ -160,6 +160,9 @@ func TestTheSQLListIsATool(t *testing.T) {
 		if tot := tab.String(t, shadow(pane+`.querySelector("[data-testid=group-total]").textContent + "|" + `+pane+`.querySelector("[data-testid=group-max]").textContent`)); !strings.Contains(tot, "ms|max ") && !strings.Contains(tot, "µs|max ") {
 			t.Errorf("total|max = %q", tot)
 		}
+		if st := tab.String(t, shadow(`[...`+pane+`.querySelectorAll("[data-testid=query-stack]")].map(d => d.parentElement.dataset.testid).join()`)); st != "query-group" {
+			t.Errorf("stacks shown on %q, want on the group alone", st)
+		}
 		tab.Eval(t, shadow(pane+`.querySelector("[data-testid=group-rows]").open = true`))
 		tab.Screenshot(t, "sql-nplus1-open")
 		tab.CheckProblems(t)
