@@ -858,6 +858,13 @@
       if (ok) done(); else fail(new Error("copy refused"));
     });
   }
+  // Escape in a find box with text clears it (and keeps the toolbar open).
+  main.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !e.target.matches || !e.target.matches(".dt-sql-find") || !e.target.value) return;
+    e.preventDefault();
+    e.target.value = "";
+    sqlFilter(sqlPaneOf(e.target));
+  });
   main.addEventListener("input", function (e) { var p = sqlPaneOf(e.target); if (p && e.target.matches(".dt-sql-find")) sqlFilter(p); });
   main.addEventListener("change", function (e) { var p = sqlPaneOf(e.target); if (p && e.target.matches(".dt-sql-kind, .dt-sql-alerts")) sqlFilter(p); });
   main.addEventListener("click", function (e) {

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+
 	"github.com/debugtoolbar/debugtoolbar/internal/integration/browsertest"
 	"github.com/debugtoolbar/debugtoolbar/toolbar"
 )
@@ -165,6 +168,8 @@ func TestTheSQLListIsATool(t *testing.T) {
 		}
 		tab.Eval(t, shadow(pane+`.querySelector("[data-testid=group-rows]").open = true`))
 		tab.Screenshot(t, "sql-nplus1-open")
+		tab.Theme(t, "dark")
+		tab.Screenshot(t, "sql-nplus1-open-dark")
 		tab.CheckProblems(t)
 	})
 	t.Run("the find box, the kind and alert filters and the sort work", func(t *testing.T) {
@@ -178,9 +183,15 @@ func TestTheSQLListIsATool(t *testing.T) {
 		}
 		tab.Eval(t, shadow(`(() => { const f = `+pane+`.querySelector("[data-testid=sql-find]"); f.value = "RECURSIVE"; f.dispatchEvent(new Event("input", {bubbles: true})); })()`))
 		tab.Wait(t, "one row found", visible+` === 1`)
+		tab.Screenshot(t, "sql-found")
 		if shown := tab.String(t, shadow(pane+`.querySelector("[data-testid=sql-shown]").textContent`)); shown != "1 of 5 shown" {
 			t.Errorf("shown = %q", shown)
 		}
+		tab.Eval(t, shadow(pane+`.querySelector("[data-testid=sql-find]").focus()`))
+		tab.Do(t, "press Escape in the find box", chromedp.KeyEvent(kb.Escape))
+		tab.Wait(t, "the find box cleared, the toolbar open", visible+` === 5 && `+shadow(`!s.querySelector("[data-testid=bar]").hidden`))
+		tab.Eval(t, shadow(`(() => { const f = `+pane+`.querySelector("[data-testid=sql-find]"); f.value = "RECURSIVE"; f.dispatchEvent(new Event("input", {bubbles: true})); })()`))
+		tab.Wait(t, "one row found again", visible+` === 1`)
 		tab.Eval(t, shadow(`(() => { const f = `+pane+`.querySelector("[data-testid=sql-find]"); f.value = ""; f.dispatchEvent(new Event("input", {bubbles: true})); const k = `+pane+`.querySelector("[data-testid=sql-kind]"); k.value = "write"; k.dispatchEvent(new Event("change", {bubbles: true})); })()`))
 		tab.Wait(t, "the one write", visible+` === 1`)
 		if w := tab.String(t, shadow(`[...`+pane+`.querySelectorAll(".dt-queries > li")].find(li => !li.hidden).dataset.kind`)); w != "exec" {
