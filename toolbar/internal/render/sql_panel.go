@@ -113,8 +113,7 @@ type queryRow struct {
 	Badges    []rowBadge // the alerts about it
 	NoContext bool       // run without the request's context, tied by its goroutine
 	Class     string     // of the row: its similar group's colour and its state
-	Tokens    []sqlToken
-	Args      []string
+	Tokens    []sqlToken // the statement's first lines (see queryExtra)
 	Caller    panels.Frame
 	Stack     []panels.Frame
 	DurMS     string

@@ -8,14 +8,6 @@ import (
 	"github.com/debugtoolbar/debugtoolbar/panels"
 )
 
-// frameView is a stack frame as shown: the app's own are set apart,
-// consecutive library frames (standard library, module cache, vendor) are
-// folded into one run, and the toolbar's own frames are left out.
-type frameView struct {
-	panels.Frame
-	Lib bool
-}
-
 // frameRun is consecutive frames of one kind.
 type frameRun struct {
 	Lib    bool
