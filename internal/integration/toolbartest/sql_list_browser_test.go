@@ -199,6 +199,13 @@ func TestTheSQLListIsATool(t *testing.T) {
 		}
 		tab.Eval(t, shadow(`(() => { const k = `+pane+`.querySelector("[data-testid=sql-kind]"); k.value = ""; k.dispatchEvent(new Event("change", {bubbles: true})); })()`))
 		tab.Wait(t, "all rows again", visible+` === 5`)
+		tab.ClickInToolbar(t, "[data-testid=content] [data-testid=sql-only-alerts]")
+		tab.Wait(t, "the slow query alone", visible+` === 1`)
+		if got := tab.String(t, shadow(`[...`+pane+`.querySelectorAll(".dt-queries > li")].find(li => !li.hidden).querySelector("[data-testid=query-slow]") ? "slow" : "not slow"`)); got != "slow" {
+			t.Errorf("only with alerts shows a query that is %s", got)
+		}
+		tab.ClickInToolbar(t, "[data-testid=content] [data-testid=sql-only-alerts]")
+		tab.Wait(t, "all rows once more", visible+` === 5`)
 		tab.ClickInToolbar(t, "[data-testid=content] [data-testid=sql-sort]")
 		first := shadow(pane + `.querySelector(".dt-queries > li [data-testid=query-sql]").textContent`)
 		if got := tab.String(t, first); !strings.Contains(got, "RECURSIVE") {

@@ -54,3 +54,23 @@ func TestStackRuns(t *testing.T) {
 		t.Errorf("runs = %+v", runs)
 	}
 }
+
+func TestALongStatementShowsItsFirstLines(t *testing.T) {
+	sql := "SELECT a FROM t WHERE a = 1"
+	for i := range 20 {
+		sql += " UNION ALL SELECT a FROM t" + strings.Repeat("x", i)
+	}
+	head, rest, n := splitLines(formatSQL(sql), maxSQLLines)
+	text := func(ts []sqlToken) (s string) {
+		for _, t := range ts {
+			s += t.Text
+		}
+		return s
+	}
+	if got := strings.Count(text(head), "\n") + 1; got != maxSQLLines || n != 63-maxSQLLines || text(head)+text(rest) != text(formatSQL(sql)) {
+		t.Errorf("head of %d lines, %d more, and together they are not the statement", got, n)
+	}
+	if _, rest, _ := splitLines(formatSQL("SELECT 1 FROM t"), maxSQLLines); rest != nil {
+		t.Errorf("a short statement is cut")
+	}
+}
