@@ -268,6 +268,9 @@ func TestTheSQLListIsATool(t *testing.T) {
 		tab.Eval(t, shadow(`(() => { const d = `+pane+`.querySelector("[data-testid=query-stack][data-stack-url]"); d.closest("[data-testid=group-rows]") && (d.closest("[data-testid=group-rows]").open = true); d.open = true; })()`))
 		tab.Wait(t, "the fetched stack", shadow(pane+`.querySelector("[data-testid=query-stack][data-stack-url] [data-testid=frame]")`))
 		tab.Screenshot(t, "sql-thousand")
+		tab.Do(t, "narrow the window to 390 px", chromedp.EmulateViewport(390, 844))
+		tab.Eval(t, shadow(pane+`.querySelector("[data-testid=sql-tools]").scrollIntoView()`))
+		tab.Screenshot(t, "sql-thousand-390")
 		tab.CheckProblems(t)
 	})
 	t.Run("the full page of the request shows the groups and stacks without script", func(t *testing.T) {
