@@ -54,3 +54,7 @@ var goroot = sync.OnceValue(func() string {
 	}
 	return "\x00"
 })
+
+// IsApp reports whether the frame is the app's own code: not the standard
+// library's, a dependency's (the module cache, vendor) or the toolbar's.
+func (f Frame) IsApp() bool { return isAppFrame(f) }

@@ -102,6 +102,19 @@ type Config struct {
 	// ("private_key", "X-Api-Key", "accessToken"; not "keyword", "monkey" or
 	// "author"). Passwords in connection strings are hidden in every text.
 	RedactNames []string
+	// Editor, when set, makes every caller and app frame of a stack a link
+	// that opens the file at its line in an editor: "vscode",
+	// "vscode-insiders", "cursor", "zed", "goland", "idea", "vim" (MacVim's
+	// mvim://), "nvim" (nvim://, which needs a URL handler of your own), or a
+	// URL template with {path} and {line}, such as
+	// "vscode://file{path}:{line}" or "goland://open?file={path}&line={line}".
+	// Empty (the default) shows paths as text.
+	Editor string
+	// EditorPathMap maps path prefixes of the binary's files to where the
+	// editor finds them, for an app built in a container or on another
+	// machine: {"/app": "/home/me/src/app"}. The longest matching prefix
+	// wins; it matches whole path elements.
+	EditorPathMap map[string]string
 	// Logger receives the toolbar's own warnings (default slog.Default()).
 	Logger *slog.Logger
 	// Loud, when set, makes the alerts it names hard to miss in

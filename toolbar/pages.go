@@ -45,7 +45,7 @@ func (tb *Toolbar) historyPage(w http.ResponseWriter, r *http.Request) {
 
 func (tb *Toolbar) requestPage(w http.ResponseWriter, r *http.Request) {
 	if rec, ok := tb.record(w, r); ok {
-		writeHTML(w, r, http.StatusOK, render.RequestPage(tb.pageData(), rec, tb.panels))
+		writeHTML(w, tb.withRenderOptions(r), http.StatusOK, render.RequestPage(tb.pageData(), rec, tb.panels))
 	}
 }
 
@@ -61,5 +61,5 @@ func (tb *Toolbar) panelFragment(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusNotFound, apiError{Error: "no such panel"})
 		return
 	}
-	writeHTML(w, r, http.StatusOK, p.Content(rec))
+	writeHTML(w, tb.withRenderOptions(r), http.StatusOK, p.Content(rec))
 }

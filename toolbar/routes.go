@@ -28,6 +28,7 @@ func (tb *Toolbar) router() http.Handler {
 		r.Handle("/requests/{id}/queries/{n}/explain", tb.csrf.protect(http.HandlerFunc(tb.explainQuery)))
 		r.Handle("/accepted", tb.csrf.protect(http.HandlerFunc(tb.acceptFinding)))
 		r.Handle("/history/clear", tb.csrf.protect(http.HandlerFunc(tb.clearHistory)))
+		r.Get("/requests/{id}/stacks/{stack}", tb.stackFragment)
 		r.Get("/api/v1/requests", tb.apiList)
 		r.Get("/api/v1/requests/{id}", tb.apiRequest)
 		r.Get("/api/v1/requests/{id}/toolbar", tb.apiToolbar)

@@ -78,6 +78,7 @@ import (
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/filestore"
+	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/render"
 )
 
 // Toolbar is a configured debug toolbar. Create it with New; it is safe
@@ -108,6 +109,8 @@ type Toolbar struct {
 	// explaining holds a slot per EXPLAIN of slow queries running in the
 	// background.
 	explaining chan struct{}
+	// editor makes the open-in-editor links of the panels' frames.
+	editor *render.Editor
 }
 
 // New validates cfg and returns a toolbar. An invalid address in
@@ -185,6 +188,10 @@ func New(cfg Config) (*Toolbar, error) {
 	if err != nil {
 		return nil, err
 	}
+	editor, err := render.NewEditor(cfg.Editor, cfg.EditorPathMap)
+	if err != nil {
+		return nil, fmt.Errorf("toolbar: %w", err)
+	}
 	redact := newRedactor(cfg.RedactNames)
 	accept, err := newAcceptance(cfg.Accept, cfg.HistoryDir)
 	if err != nil {
@@ -208,6 +215,7 @@ func New(cfg Config) (*Toolbar, error) {
 		csrf:    newCSRF(),
 
 		explaining: make(chan struct{}, autoExplainRunning),
+		editor:     editor,
 	}
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)

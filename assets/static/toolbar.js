@@ -803,6 +803,8 @@
   // They never reach the host page's URL (a hash-routed app would
   // navigate away); a query of another panel opens the SQL panel first.
   function reveal(target) {
+    // A query of a group is inside its closed <details>.
+    for (var d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) d.open = true;
     target.scrollIntoView({ block: "center" });
     target.classList.add("dt-targeted");
     setTimeout(function () { target.classList.remove("dt-targeted"); }, 2000);
@@ -824,6 +826,95 @@
       });
     }
   });
+  // The SQL list as a tool: find, filter by kind and alerts, sort by
+  // time, copy a statement, and stacks fetched when opened. The controls
+  // come with the panel, hidden; the toolbar's stylesheet shows them, as
+  // only this script makes them work.
+  function sqlPaneOf(t) { return t.closest && t.closest(".dt-panel-sql"); }
+  function sqlFilter(panel) {
+    var find = panel.querySelector(".dt-sql-find"), kind = panel.querySelector(".dt-sql-kind"), alerts = panel.querySelector(".dt-sql-alerts");
+    var q = (find && find.value || "").trim().toLowerCase(), k = kind ? kind.value : "", only = alerts && alerts.checked;
+    var items = panel.querySelectorAll(".dt-queries > li"), shown = 0;
+    for (var i = 0; i < items.length; i++) {
+      var li = items[i], d = li.dataset, ok = true;
+      if (k === "write") ok = d.write === "1";
+      else if (k === "read") ok = d.kind === "query";
+      if (ok && only) ok = d.alert === "1";
+      if (ok && q) {
+        var c = li.querySelector("[data-copy]");
+        ok = li.textContent.toLowerCase().indexOf(q) >= 0 || !!c && c.dataset.copy.toLowerCase().indexOf(q) >= 0;
+      }
+      li.hidden = !ok;
+      if (ok) shown++;
+    }
+    var out = panel.querySelector(".dt-sql-shown");
+    if (out) out.textContent = q || k || only ? shown + " of " + items.length + " shown" : "";
+  }
+  function sqlSort(panel, slowest) {
+    [].forEach.call(panel.querySelectorAll(".dt-queries, .dt-members"), function (list) {
+      var items = [].slice.call(list.children);
+      items.sort(function (a, b) {
+        return slowest ? (+b.dataset.dur - +a.dataset.dur) || (+a.dataset.n - +b.dataset.n) : +a.dataset.n - +b.dataset.n;
+      });
+      items.forEach(function (li) { list.appendChild(li); });
+    });
+  }
+  function copyText(text) {
+    if (navigator.clipboard && navigator.clipboard.writeText) return navigator.clipboard.writeText(text);
+    return new Promise(function (done, fail) {
+      var ta = el("textarea");
+      ta.value = text;
+      ta.setAttribute("readonly", "");
+      ta.className = "dtb-offscreen";
+      wrap.appendChild(ta);
+      ta.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { /* refused */ }
+      ta.remove();
+      if (ok) done(); else fail(new Error("copy refused"));
+    });
+  }
+  // Escape in a find box with text clears it (and keeps the toolbar open).
+  main.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !e.target.matches || !e.target.matches(".dt-sql-find") || !e.target.value) return;
+    e.preventDefault();
+    e.target.value = "";
+    sqlFilter(sqlPaneOf(e.target));
+  });
+  main.addEventListener("input", function (e) { var p = sqlPaneOf(e.target); if (p && e.target.matches(".dt-sql-find")) sqlFilter(p); });
+  main.addEventListener("change", function (e) { var p = sqlPaneOf(e.target); if (p && e.target.matches(".dt-sql-kind, .dt-sql-alerts")) sqlFilter(p); });
+  main.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest(".dt-sql-sort, .dt-copy-btn");
+    if (!b) return;
+    if (b.matches(".dt-sql-sort")) {
+      var on = b.getAttribute("aria-pressed") !== "true";
+      b.setAttribute("aria-pressed", String(on)); // pressed: slowest first; else the order run
+      sqlSort(sqlPaneOf(b), on);
+      return;
+    }
+    var label = b.dataset.label || (b.dataset.label = b.textContent);
+    copyText(b.dataset.copy || "").then(function () { b.textContent = "Copied"; }, function () { b.textContent = "Copy failed"; })
+      .then(function () { setTimeout(function () { b.textContent = label; }, 1500); });
+  });
+  // toggle does not bubble: listen while it goes down.
+  main.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d.open || !d.dataset || !d.dataset.stackUrl || d.dataset.loaded) return;
+    d.dataset.loaded = "1";
+    var into = el("div");
+    d.appendChild(into);
+    var pending = d.querySelector(".dt-stack-pending");
+    fetch(d.dataset.stackUrl, { credentials: "same-origin", headers: { "Accept": "text/html" } }).then(function (res) {
+      if (!res.ok) throw new Error(res.status + " " + res.statusText);
+      return res.text();
+    }).then(function (html) {
+      setHTML(into, html);
+      if (pending) pending.remove();
+    }, function (err) {
+      delete d.dataset.loaded;
+      if (pending) pending.textContent = "Could not load the stack: " + err.message;
+    });
+  }, true);
   handle.addEventListener("click", function () {
     if (dragged) { dragged = false; return; }
     setOpen(true);

@@ -14,7 +14,7 @@ import (
 
 // recordedQueries is recordtest.ManyQueries run through sqltrace against
 // memdb, so that every event has a real call stack to resolve.
-func recordedQueries(b *testing.B, n int) *panels.Record {
+func recordedQueries(b testing.TB, n int) *panels.Record {
 	b.Helper()
 	rec := recordtest.ManyQueries(n)
 	db := sqltrace.OpenDB(&memdb.Connector{})

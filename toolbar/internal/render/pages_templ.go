@@ -627,7 +627,7 @@ func RequestPage(d PageData, r *panels.Record, ps []panels.Panel) templ.Componen
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = s.Content.Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = fullPage(s.Content).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -58,7 +58,9 @@ func (sqlPanel) Level(r *panels.Record) panels.Severity {
 }
 
 // Content implements panels.Panel.
-func (sqlPanel) Content(r *panels.Record) templ.Component { return sqlContent(newSQLView(r)) }
+func (sqlPanel) Content(r *panels.Record) templ.Component {
+	return withRecordID(r.ID, sqlContent(newSQLView(r)))
+}
 
 // isSQLAlert reports whether an alert belongs to the SQL panel: it is
 // about some of its queries, or about the request's queries as a whole.
@@ -97,6 +99,7 @@ type sqlView struct {
 	Stats   *panels.Stats
 	Alerts  []panels.Alert
 	Rows    []queryRow
+	Items   []sqlItem // Rows, similar ones grouped (sql_groups.go)
 	Dropped int
 	// Pools are the databases' pools, one line each (sql_pools.go).
 	Pools []string
@@ -115,8 +118,7 @@ type queryRow struct {
 	Badges    []rowBadge // the alerts about it
 	NoContext bool       // run without the request's context, tied by its goroutine
 	Class     string     // of the row: its similar group's colour and its state
-	Tokens    []sqlToken
-	Args      []string
+	Tokens    []sqlToken // the statement's first lines (see queryExtra)
 	Caller    panels.Frame
 	Stack     []panels.Frame
 	DurMS     string
@@ -127,6 +129,7 @@ type queryRow struct {
 	Explain, Analyze bool
 	Plan             *panels.Plan
 	PlanAlerts       []panels.Alert
+	queryExtra
 }
 
 func newSQLView(r *panels.Record) *sqlView {
@@ -191,16 +194,11 @@ func newSQLView(r *panels.Record) *sqlView {
 		}
 		row.Control = !q.IsStatement() && q.Kind != sqltrace.KindPrepare
 		row.Badges = badges[int32(i)]
-		if q.SQL != "" {
-			row.Tokens = formatSQL(q.SQL)
-		}
-		for _, a := range q.Args() {
-			row.Args = append(row.Args, a.String())
-		}
 		row.Stack = r.Stack(q.Stack)
 		if len(row.Stack) > 0 {
 			row.Caller = row.Stack[0]
 		}
+		row.setExtra(q, q.Args())
 		row.X, row.W = span(q.Start, q.Duration, axis)
 		row.Explain, row.Analyze = explainable(r, q)
 		if row.Plan = r.Plan(int32(i)); row.Plan != nil {
@@ -208,6 +206,7 @@ func newSQLView(r *panels.Record) *sqlView {
 		}
 		row.Class = rowClass(row)
 	}
+	v.Items = groupRows(r, v.Rows)
 	return v
 }
 
