@@ -15,15 +15,16 @@ func poolLines(r *panels.Record) []string {
 	for i := range r.Queries {
 		used[int32(r.Queries[i].DB)] = true
 	}
+	var shown []panels.PoolStats
 	names := map[string]int{}
 	for _, p := range r.Pools {
-		names[p.Name]++
+		if used[p.DB] || used[0] || p.WaitCount > 0 {
+			shown = append(shown, p)
+			names[p.Name]++
+		}
 	}
 	var out []string
-	for _, p := range r.Pools {
-		if !used[p.DB] && !used[0] && p.WaitCount == 0 {
-			continue
-		}
+	for _, p := range shown {
 		name := p.Name
 		if names[p.Name] > 1 {
 			name += " #" + strconv.Itoa(int(p.DB))
