@@ -334,8 +334,12 @@ func selectsStar(sql string) bool {
 // offsetOf returns the OFFSET of a query, a number written in the SQL or
 // the argument of its placeholder, also in MySQL's LIMIT offset, count.
 func offsetOf(q *Query) (int64, bool) {
+	if !hasWordFold(q.SQL, "OFFSET") && !hasWordFold(q.SQL, "LIMIT") {
+		return 0, false // most statements: not worth lexing
+	}
 	l := sqllex.New(q.SQL)
-	var toks []sqllex.Token
+	var buf [64]sqllex.Token // on the stack, for most statements
+	toks := buf[:0]
 	for {
 		tok, ok := l.Next()
 		if !ok {
@@ -405,6 +409,17 @@ func isCopy(sql string) bool {
 			return tok.Kind == sqllex.Word && upperIs(sql[tok.Start:tok.End], "COPY")
 		}
 	}
+}
+
+// hasWordFold reports whether s contains upper (upper-case ASCII letters)
+// in any case: a statement without it cannot have it as a keyword.
+func hasWordFold(s, upper string) bool {
+	for i := 0; i+len(upper) <= len(s); i++ {
+		if s[i]&^0x20 == upper[0] && upperIs(s[i:i+len(upper)], upper) {
+			return true
+		}
+	}
+	return false
 }
 
 func upperIs(w, upper string) bool {
