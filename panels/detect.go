@@ -334,7 +334,7 @@ func selectsStar(sql string) bool {
 // offsetOf returns the OFFSET of a query, a number written in the SQL or
 // the argument of its placeholder, also in MySQL's LIMIT offset, count.
 func offsetOf(q *Query) (int64, bool) {
-	if !hasWordFold(q.SQL, "OFFSET") && !hasWordFold(q.SQL, "LIMIT") {
+	if !mentionsOffset(q.SQL) {
 		return 0, false // most statements: not worth lexing
 	}
 	l := sqllex.New(q.SQL)
@@ -411,12 +411,19 @@ func isCopy(sql string) bool {
 	}
 }
 
-// hasWordFold reports whether s contains upper (upper-case ASCII letters)
-// in any case: a statement without it cannot have it as a keyword.
-func hasWordFold(s, upper string) bool {
-	for i := 0; i+len(upper) <= len(s); i++ {
-		if s[i]&^0x20 == upper[0] && upperIs(s[i:i+len(upper)], upper) {
-			return true
+// mentionsOffset reports whether sql spells OFFSET or LIMIT in any case:
+// one without either cannot have them as keywords.
+func mentionsOffset(sql string) bool {
+	for i := 0; i+5 <= len(sql); i++ {
+		switch sql[i] | 0x20 {
+		case 'o':
+			if i+6 <= len(sql) && upperIs(sql[i:i+6], "OFFSET") {
+				return true
+			}
+		case 'l':
+			if upperIs(sql[i:i+5], "LIMIT") {
+				return true
+			}
 		}
 	}
 	return false
