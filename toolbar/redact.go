@@ -356,8 +356,9 @@ const maxErrorBytes = 4 << 10
 // passwords in its string arguments and its error (see sqlArgs, sqlText,
 // err).
 func (r *redactor) event(e *sqltrace.Event) {
-	e.Args = r.sqlArgs(e.SQL, e.Args)
-	e.SQL = r.sqlText(e.SQL)
+	info := r.sqlInfo(e.SQL) // one lookup for both
+	e.Args = r.sqlArgsOf(info, e.Args)
+	e.SQL = info.text
 	e.Err = r.err(e.Err)
 }
 
