@@ -283,9 +283,17 @@ func detectWideRows(r *Record, _ *Thresholds) []Alert {
 // the last.
 func detectOffsets(r *Record, t *Thresholds) []Alert {
 	var alerts []Alert
+	var lastSQL string // a request repeats its statements: look at each text once
+	mentions := false
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		if q.Kind != sqltrace.KindQuery {
+			continue
+		}
+		if q.SQL != lastSQL {
+			lastSQL, mentions = q.SQL, mentionsOffset(q.SQL)
+		}
+		if !mentions {
 			continue
 		}
 		if n, ok := offsetOf(q); ok && n >= int64(t.Offset) {
