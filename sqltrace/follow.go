@@ -214,19 +214,32 @@ func Watch(r Recorder) (stop func()) {
 		}
 		follows.mu.Lock()
 		defer follows.mu.Unlock()
-		cur := *follows.orphans.Load()
-		next := make([]Recorder, 0, len(cur))
-		removed := false
-		for _, o := range cur {
-			if o == r && !removed {
-				removed = true
-				continue
-			}
-			next = append(next, o)
+		var cur []Recorder
+		if p := follows.orphans.Load(); p != nil {
+			cur = *p
 		}
-		follows.orphans.Store(&next)
+		follows.orphans.Store(without(cur, r))
 		follows.active.Add(-1)
 	}
+}
+
+// without returns a copy of rs without its first r, or nil when nothing
+// is left (the usual case: one Watch at a time, stopped and started again
+// with each request).
+func without(rs []Recorder, r Recorder) *[]Recorder {
+	if len(rs) == 1 && rs[0] == r {
+		return nil
+	}
+	next := make([]Recorder, 0, len(rs))
+	removed := false
+	for _, o := range rs {
+		if o == r && !removed {
+			removed = true
+			continue
+		}
+		next = append(next, o)
+	}
+	return &next
 }
 
 // goroutineRecorder returns the recorder of the Follow that covers the
