@@ -284,9 +284,17 @@ func detectWideRows(r *Record, _ *Thresholds) []Alert {
 // the last.
 func detectOffsets(r *Record, t *Thresholds) []Alert {
 	var alerts []Alert
+	var lastSQL string // a request repeats its statements: look at each text once
+	mentions := false
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		if q.Kind != sqltrace.KindQuery {
+			continue
+		}
+		if q.SQL != lastSQL {
+			lastSQL, mentions = q.SQL, mentionsOffset(q.SQL)
+		}
+		if !mentions {
 			continue
 		}
 		if n, ok := offsetOf(q); ok && n >= int64(t.Offset) {
@@ -335,8 +343,12 @@ func selectsStar(sql string) bool {
 // offsetOf returns the OFFSET of a query, a number written in the SQL or
 // the argument of its placeholder, also in MySQL's LIMIT offset, count.
 func offsetOf(q *Query) (int64, bool) {
+	if !mentionsOffset(q.SQL) {
+		return 0, false // most statements: not worth lexing
+	}
 	l := sqllex.New(q.SQL)
-	var toks []sqllex.Token
+	var buf [64]sqllex.Token // on the stack, for most statements
+	toks := buf[:0]
 	for {
 		tok, ok := l.Next()
 		if !ok {
@@ -406,6 +418,24 @@ func isCopy(sql string) bool {
 			return tok.Kind == sqllex.Word && upperIs(sql[tok.Start:tok.End], "COPY")
 		}
 	}
+}
+
+// mentionsOffset reports whether sql spells OFFSET or LIMIT in any case:
+// one without either cannot have them as keywords.
+func mentionsOffset(sql string) bool {
+	for i := 0; i+5 <= len(sql); i++ {
+		switch sql[i] | 0x20 {
+		case 'o':
+			if i+6 <= len(sql) && upperIs(sql[i:i+6], "OFFSET") {
+				return true
+			}
+		case 'l':
+			if upperIs(sql[i:i+5], "LIMIT") {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func upperIs(w, upper string) bool {

@@ -26,16 +26,47 @@ type argCopier struct {
 	truncated bool
 }
 
-func (c *config) newArgCopier(n int) argCopier {
+func (c *config) newArgCopier(n int) argCopier { return c.newArgCopierIn(n, nil) }
+
+// newArgCopierIn is newArgCopier with room for the arguments taken from
+// slots, when it is given: see argArena.
+func (c *config) newArgCopierIn(n int, slots *argArena) argCopier {
 	a := argCopier{cfg: c, budget: c.maxArgsBytes}
 	if c.maxArgsBytes < 0 {
 		a.truncated = n > 0
 		return a
 	}
 	if n > 0 {
-		a.args = make([]any, 0, n)
+		a.args = slots.take(n)
 	}
 	return a
+}
+
+// argArena hands out room for the arguments of the statements one
+// connection runs, carved from a block of argArenaSize: an event's
+// arguments are usually short-lived (the toolbar encodes them as it
+// records the event), and one allocation per block costs less than one
+// per statement. Each piece is capped at its length, so appending to an
+// event's Args never writes into another's. A kept event keeps its block
+// alive, at most argArenaSize interface values. Its owner serialises the
+// calls (database/sql never uses a connection from two goroutines at
+// once).
+type argArena struct{ free []any }
+
+const argArenaSize = 32
+
+// take returns an empty slice with room for n arguments. A nil arena
+// allocates.
+func (a *argArena) take(n int) []any {
+	if a == nil || n > argArenaSize/4 {
+		return make([]any, 0, n)
+	}
+	if len(a.free) < n {
+		a.free = make([]any, argArenaSize)
+	}
+	s := a.free[:0:n]
+	a.free = a.free[n:]
+	return s
 }
 
 // maxArgsKept is the most arguments an event keeps, however small.
@@ -216,7 +247,12 @@ func utf8Cut(s string, limit int) int {
 }
 
 func (c *config) copyArgs(args []driver.NamedValue) ([]any, bool) {
-	a := c.newArgCopier(len(args))
+	return c.copyArgsIn(args, nil)
+}
+
+// copyArgsIn is copyArgs with room taken from slots (see argArena).
+func (c *config) copyArgsIn(args []driver.NamedValue, slots *argArena) ([]any, bool) {
+	a := c.newArgCopierIn(len(args), slots)
 	for _, nv := range args {
 		a.add(nv.Name, nv.Value)
 	}

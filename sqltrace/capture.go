@@ -11,9 +11,16 @@ import (
 // Captured collects the events recorded through the context returned by
 // [Capture]. It is safe for concurrent use.
 type Captured struct {
-	mu     sync.Mutex
-	events []Event
+	mu sync.Mutex
+	// The events, in chunks that are never copied to grow: each chunk is
+	// full but the last, and twice the size of the one before, up to
+	// maxCaptureChunk. A slice grown by append would copy every event
+	// already kept each time it doubles.
+	chunks [][]Event
 }
+
+// maxCaptureChunk is the most events a chunk of a Captured holds (22 KB).
+const maxCaptureChunk = 128
 
 // Capture returns a context that records every database operation run with
 // it (or a context derived from it) into the returned Captured. Use it in
@@ -62,7 +69,16 @@ func (t tee) tracker() RowsTracker {
 // Record implements [Recorder].
 func (c *Captured) Record(e Event) {
 	c.mu.Lock()
-	c.events = append(c.events, e)
+	n := len(c.chunks)
+	if n == 0 || len(c.chunks[n-1]) == cap(c.chunks[n-1]) {
+		size := 4
+		if n > 0 {
+			size = min(2*cap(c.chunks[n-1]), maxCaptureChunk)
+		}
+		c.chunks = append(c.chunks, make([]Event, 0, size))
+		n++
+	}
+	c.chunks[n-1] = append(c.chunks[n-1], e)
 	c.mu.Unlock()
 }
 
@@ -71,7 +87,18 @@ func (c *Captured) Record(e Event) {
 func (c *Captured) Events() []Event {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return append([]Event(nil), c.events...)
+	n := 0
+	for _, ch := range c.chunks {
+		n += len(ch)
+	}
+	if n == 0 {
+		return nil
+	}
+	out := make([]Event, 0, n)
+	for _, ch := range c.chunks {
+		out = append(out, ch...)
+	}
+	return out
 }
 
 // Count returns the number of queries and execs recorded so far; prepares,
@@ -80,9 +107,11 @@ func (c *Captured) Count() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	n := 0
-	for i := range c.events {
-		if k := c.events[i].Kind; k == KindQuery || k == KindExec {
-			n++
+	for _, ch := range c.chunks {
+		for i := range ch {
+			if k := ch[i].Kind; k == KindQuery || k == KindExec {
+				n++
+			}
 		}
 	}
 	return n
@@ -91,7 +120,7 @@ func (c *Captured) Count() int {
 // Reset forgets the events recorded so far.
 func (c *Captured) Reset() {
 	c.mu.Lock()
-	c.events = nil
+	c.chunks = nil
 	c.mu.Unlock()
 }
 

@@ -30,6 +30,8 @@ type conn struct {
 	skipKind Kind
 	skipArgs []driver.NamedValue
 	skipAt   time.Time
+
+	args argArena // room for the recorded events' arguments
 }
 
 func newConn(raw driver.Conn, cfg *config) driver.Conn {
@@ -125,7 +127,7 @@ func (c *conn) prepare(ctx context.Context, query string, do func() (driver.Stmt
 			if r != nil && !skipAt.IsZero() {
 				// The statement never ran: record it once, failed.
 				e := c.event(skipKind, query, skipAt, t, err)
-				e.Args, e.ArgsTruncated = c.cfg.copyArgs(skipArgs)
+				e.Args, e.ArgsTruncated = c.cfg.copyArgsIn(skipArgs, &c.args)
 				if skipKind == KindExec {
 					e.Rows = -1
 				}
@@ -233,7 +235,7 @@ func (c *conn) exec(ctx context.Context, query string, do func() (driver.Result,
 }
 
 func (c *conn) recordExec(r Recorder, e Event, args []driver.NamedValue, res driver.Result) {
-	e.Args, e.ArgsTruncated = c.cfg.copyArgs(args)
+	e.Args, e.ArgsTruncated = c.cfg.copyArgsIn(args, &c.args)
 	e.Rows = -1
 	if e.Err == nil && res != nil {
 		if n, err := res.RowsAffected(); err == nil {
@@ -302,7 +304,7 @@ func (c *conn) query(ctx context.Context, query string, do func() (driver.Rows, 
 // recordRows finishes the query event now when the query failed, and
 // otherwise hands it to a rows wrapper that finishes it on Close.
 func (c *conn) recordRows(ctx context.Context, r Recorder, e Event, args []driver.NamedValue, rows driver.Rows) (driver.Rows, error) {
-	e.Args, e.ArgsTruncated = c.cfg.copyArgs(args)
+	e.Args, e.ArgsTruncated = c.cfg.copyArgsIn(args, &c.args)
 	if e.Err != nil {
 		r.Record(e)
 		return rows, e.Err

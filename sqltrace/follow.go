@@ -59,38 +59,49 @@ var follows struct {
 // pprof.Do(ctx, ...) keeps it. stop must be called on the goroutine that
 // called Follow, once; it restores that goroutine's previous labels.
 func Follow(ctx context.Context, name string, r Recorder, opts ...FollowOption) (context.Context, func()) {
-	var o followOptions
+	x := &following{f: followed{rec: r}, name: name, prev: getProfLabel()}
 	for _, opt := range opts {
-		opt(&o)
+		opt(&x.o)
 	}
-	prev := getProfLabel()
 	ctx = pprof.WithLabels(ctx, pprof.Labels(FollowLabel, name))
 	pprof.SetGoroutineLabels(ctx)
-	ptr := getProfLabel()
-	f := &followed{rec: r}
-	follows.byPtr.Store(ptr, f)
-	follows.byName.Store(name, f)
+	x.ptr = getProfLabel()
+	follows.byPtr.Store(x.ptr, &x.f)
+	follows.byName.Store(x.name, &x.f)
 	follows.active.Add(1)
-	var once atomic.Bool
-	return ctx, func() {
-		if !once.CompareAndSwap(false, true) {
-			return
-		}
-		setProfLabel(prev)
-		if o.after == nil {
-			unfollow(ptr, name, f)
-			return
-		}
-		// The goroutines the followed one left running keep the label:
-		// hand them over, and forget them after a while.
-		left := &followed{rec: o.after}
-		follows.byPtr.CompareAndSwap(ptr, f, left)
-		follows.byName.CompareAndSwap(name, f, left)
-		lingering.add(lingerer{ptr: ptr, name: name, f: left, until: time.Now().Add(o.linger)})
-	}
+	return ctx, x.stop
 }
 
-func unfollow(ptr unsafe.Pointer, name string, f *followed) {
+// following is one call of Follow: what its stop needs, in one allocation
+// (a Follow runs with every observed request).
+type following struct {
+	f    followed // its entry in follows
+	left followed // the entry its goroutines are handed to (LeftBehind)
+	ptr  unsafe.Pointer
+	name any // the label's value, boxed once for the maps
+	prev unsafe.Pointer
+	o    followOptions
+	once atomic.Bool
+}
+
+func (x *following) stop() {
+	if !x.once.CompareAndSwap(false, true) {
+		return
+	}
+	setProfLabel(x.prev)
+	if x.o.after == nil {
+		unfollow(x.ptr, x.name, &x.f)
+		return
+	}
+	// The goroutines the followed one left running keep the label:
+	// hand them over, and forget them after a while.
+	x.left = followed{rec: x.o.after}
+	follows.byPtr.CompareAndSwap(x.ptr, &x.f, &x.left)
+	follows.byName.CompareAndSwap(x.name, &x.f, &x.left)
+	lingering.add(lingerer{ptr: x.ptr, name: x.name, f: &x.left, until: time.Now().Add(x.o.linger)})
+}
+
+func unfollow(ptr unsafe.Pointer, name any, f *followed) {
 	follows.byPtr.CompareAndDelete(ptr, f)
 	follows.byName.CompareAndDelete(name, f)
 	follows.active.Add(-1)
@@ -105,7 +116,7 @@ const maxLingering = 256
 
 type lingerer struct {
 	ptr   unsafe.Pointer
-	name  string
+	name  any // a string
 	f     *followed
 	until time.Time
 }
@@ -214,19 +225,32 @@ func Watch(r Recorder) (stop func()) {
 		}
 		follows.mu.Lock()
 		defer follows.mu.Unlock()
-		cur := *follows.orphans.Load()
-		next := make([]Recorder, 0, len(cur))
-		removed := false
-		for _, o := range cur {
-			if o == r && !removed {
-				removed = true
-				continue
-			}
-			next = append(next, o)
+		var cur []Recorder
+		if p := follows.orphans.Load(); p != nil {
+			cur = *p
 		}
-		follows.orphans.Store(&next)
+		follows.orphans.Store(without(cur, r))
 		follows.active.Add(-1)
 	}
+}
+
+// without returns a copy of rs without its first r, or nil when nothing
+// is left (the usual case: one Watch at a time, stopped and started again
+// with each request).
+func without(rs []Recorder, r Recorder) *[]Recorder {
+	if len(rs) == 1 && rs[0] == r {
+		return nil
+	}
+	next := make([]Recorder, 0, len(rs))
+	removed := false
+	for _, o := range rs {
+		if o == r && !removed {
+			removed = true
+			continue
+		}
+		next = append(next, o)
+	}
+	return &next
 }
 
 // goroutineRecorder returns the recorder of the Follow that covers the

@@ -30,14 +30,19 @@ func (r *rows) unwrapRows() driver.Rows { return r.raw }
 func (r *rows) Columns() []string { return r.raw.Columns() }
 
 func (r *rows) Next(dest []driver.Value) error {
-	start := time.Now()
+	start := r.clock()
 	err := r.raw.Next(dest)
 	r.counted(start, err)
 	return err
 }
 
-func (r *rows) counted(start time.Time, err error) {
-	r.ev.Duration += time.Since(start)
+// clock returns the time since the query began. Fetches are timed with it
+// rather than with time.Now: it reads only the monotonic clock, one clock
+// read where time.Now makes two, and a query reads it twice per row.
+func (r *rows) clock() time.Duration { return time.Since(r.ev.Start) }
+
+func (r *rows) counted(start time.Duration, err error) {
+	r.ev.Duration += r.clock() - start
 	switch {
 	case err == nil:
 		r.ev.Rows++
@@ -47,13 +52,13 @@ func (r *rows) counted(start time.Time, err error) {
 }
 
 func (r *rows) Close() error {
-	start := time.Now()
+	start := r.clock()
 	err := r.raw.Close()
 	if r.closed {
 		return err
 	}
 	r.closed = true
-	r.ev.Duration += time.Since(start)
+	r.ev.Duration += r.clock() - start
 	if r.ev.Err == nil {
 		r.ev.Err = err
 	}

@@ -2,10 +2,7 @@
 
 package sqltrace
 
-import (
-	"database/sql/driver"
-	"time"
-)
+import "database/sql/driver"
 
 // rowsColumnScanner forwards driver.RowsColumnScanner (Go 1.27), which
 // database/sql calls instead of Next; rows are counted in NextRow.
@@ -15,7 +12,7 @@ type rowsColumnScanner struct {
 }
 
 func (s rowsColumnScanner) NextRow() error {
-	start := time.Now()
+	start := s.r.clock()
 	err := s.raw.NextRow()
 	s.r.counted(start, err)
 	return err

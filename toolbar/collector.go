@@ -16,6 +16,8 @@ import (
 type collector struct {
 	mu       sync.Mutex
 	rec      *panels.Record
+	queries  []panels.Query  // what joins rec.Queries when the request ends (see queryScratch)
+	scratch  *[]panels.Query // where queries came from, to go back to
 	b        builder
 	done     bool
 	maxQ     int
@@ -78,17 +80,45 @@ func (c *collector) Record(e sqltrace.Event) {
 
 // addQuery keeps e, or counts it as dropped when the caps are reached.
 func (c *collector) addQuery(e *sqltrace.Event) {
-	if !c.fits(len(c.rec.Queries), c.maxQ, queryBytes(e)) {
+	if !c.fits(len(c.queries), c.maxQ, queryBytes(e)) {
 		c.rec.QueriesDropped++
 		if e.Kind == sqltrace.KindQuery || e.Kind == sqltrace.KindExec {
 			c.rec.StatementsDropped++
 		}
 		return
 	}
-	if c.rec.Queries == nil {
-		c.rec.Queries = make([]panels.Query, 0, 16)
+	if c.scratch == nil {
+		c.scratch = getQueryScratch()
+		c.queries = *c.scratch
 	}
-	c.rec.Queries = append(c.rec.Queries, c.b.query(e))
+	c.queries = append(c.queries, c.b.query(e))
+}
+
+// queryScratch holds the lists requests collect their queries into while
+// they run, emptied: the record gets a copy of exactly its length when the
+// request ends, so a request allocates its list once, at its size, rather
+// than growing it by doubling and trimming it to keep it.
+var queryScratch sync.Pool // of *[]panels.Query
+
+// maxScratchQueries is the longest list queryScratch keeps.
+const maxScratchQueries = 1024
+
+func getQueryScratch() *[]panels.Query {
+	if p, ok := queryScratch.Get().(*[]panels.Query); ok {
+		return p
+	}
+	s := make([]panels.Query, 0, 32)
+	return &s
+}
+
+// putQueryScratch gives back p, now holding s (p's list, grown).
+func putQueryScratch(p *[]panels.Query, s []panels.Query) {
+	if p == nil || cap(s) > maxScratchQueries {
+		return
+	}
+	clear(s) // holds no app strings while pooled
+	*p = s[:0]
+	queryScratch.Put(p)
 }
 
 // fits reports whether one more operation of size bytes may join a list
@@ -210,8 +240,8 @@ func (c *collector) totals() (sqlTime, cacheTime time.Duration, finished bool) {
 	if c.done {
 		return c.rec.Stats.SQLTime, c.rec.Stats.CacheTime, true
 	}
-	for i := range c.rec.Queries {
-		sqlTime += c.rec.Queries[i].Duration
+	for i := range c.queries {
+		sqlTime += c.queries[i].Duration
 	}
 	for i := range c.rec.Cache {
 		cacheTime += c.rec.Cache[i].Duration
@@ -240,6 +270,12 @@ func (c *collector) finish(th panels.Thresholds) {
 		c.addQuery(&e)
 	}
 	c.open, c.free = nil, nil
+	if len(c.queries) > 0 {
+		c.rec.Queries = make([]panels.Query, len(c.queries)) // no spare capacity for Finish to trim
+		copy(c.rec.Queries, c.queries)
+	}
+	putQueryScratch(c.scratch, c.queries)
+	c.queries, c.scratch = nil, nil
 	c.markOpenTx()
 	c.rec.Pools = pools
 	c.rec.UnattributedTime = c.unattrTime.union(c.rec.Start, time.Now())

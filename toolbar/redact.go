@@ -196,9 +196,15 @@ func (b *budget) keep(s string, limit int) string {
 	return fmt.Sprintf("%s… [truncated from %d bytes]", clip(s, n), len(s))
 }
 
-// values applies keep to each of vs, after f.
-func (b *budget) values(vs []string, f func(string) string) []string {
-	out := make([]string, len(vs))
+// values applies keep to each of vs, after f. The result is carved from
+// room when it has enough (see redactor.header).
+func (b *budget) values(vs []string, f func(string) string, room *[]string) []string {
+	var out []string
+	if len(*room) >= len(vs) {
+		out, *room = (*room)[:len(vs):len(vs)], (*room)[len(vs):]
+	} else {
+		out = make([]string, len(vs))
+	}
 	for i, v := range vs {
 		out[i] = b.keep(f(v), maxValueBytes)
 	}
@@ -210,6 +216,11 @@ func (b *budget) values(vs []string, f func(string) string) []string {
 func (r *redactor) header(h http.Header) http.Header {
 	out := make(http.Header, len(h))
 	b := newBudget()
+	n := 0
+	for _, vs := range h {
+		n += len(vs)
+	}
+	room := make([]string, n) // the values, in one allocation
 	for k, vs := range h {
 		k := b.keep(k, maxNameBytes)
 		switch {
@@ -229,9 +240,9 @@ func (r *redactor) header(h http.Header) http.Header {
 		case r.secret(k) && !strings.HasPrefix(k, "X-Debug-Token"): // the toolbar's own ids are not secrets
 			out[k] = []string{Redacted}
 		case urlHeaders[k]:
-			out[k] = b.values(vs, r.urlText)
+			out[k] = b.values(vs, r.urlText, &room)
 		default:
-			out[k] = b.values(vs, redactText)
+			out[k] = b.values(vs, redactText, &room)
 		}
 	}
 	return out
@@ -263,7 +274,7 @@ func (r *redactor) values(v url.Values) url.Values {
 		if secret {
 			out[k] = []string{Redacted}
 		} else {
-			out[k] = append(out[k], b.values(vs, redactText)...) // two long names may be cut alike
+			out[k] = append(out[k], b.values(vs, redactText, new([]string))...) // two long names may be cut alike
 		}
 	}
 	return out
@@ -356,8 +367,9 @@ const maxErrorBytes = 4 << 10
 // passwords in its string arguments and its error (see sqlArgs, sqlText,
 // err).
 func (r *redactor) event(e *sqltrace.Event) {
-	e.Args = r.sqlArgs(e.SQL, e.Args)
-	e.SQL = r.sqlText(e.SQL)
+	info := r.sqlInfo(e.SQL) // one lookup for both
+	e.Args = r.sqlArgsOf(info, e.Args)
+	e.SQL = info.text
 	e.Err = r.err(e.Err)
 }
 

@@ -63,6 +63,14 @@ func (r *redactor) sqlArgs(query string, args []any) []any {
 	if len(args) == 0 {
 		return args
 	}
+	return r.sqlArgsOf(r.sqlInfo(query), args)
+}
+
+// sqlArgsOf is sqlArgs with the query already read.
+func (r *redactor) sqlArgsOf(info *sqlSecrets, args []any) []any {
+	if len(args) == 0 {
+		return args
+	}
 	copied := false
 	set := func(i int, v any) {
 		if !copied {
@@ -86,7 +94,7 @@ func (r *redactor) sqlArgs(query string, args []any) []any {
 			}
 		}
 	}
-	for _, s := range r.sqlInfo(query).slots {
+	for _, s := range info.slots {
 		i := s.index
 		if s.name != "" {
 			for j, a := range args {

@@ -21,7 +21,8 @@ func serverTiming(rec *panels.Record, col *collector) string {
 	}
 	// The record's id lets the toolbar's script find the page's later
 	// requests in the browser's resource timings.
-	b := make([]byte, 0, 128+len(rec.ID))
+	var buf [192]byte // on the stack: ids are 36 bytes
+	b := buf[:0]
 	b = appendMS(append(b, "total;dur="...), total)
 	b = appendMS(append(b, `;desc="Total", sql;dur=`...), sqlTime)
 	b = appendMS(append(b, `;desc="SQL", cache;dur=`...), cacheTime)

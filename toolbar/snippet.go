@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"github.com/a-h/templ"
+	"io"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -52,6 +54,7 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 		Level:          sum.Level.String(),
 		Summary:        formatMS(rec.Duration) + " ms, " + queriesText(rec.Stats.Statements),
 		RedirectedFrom: rec.RedirectedFrom,
+		Panels:         make([]panelEntry, 0, len(tb.panels)),
 	}
 	var top *panels.Alert
 	for i := range rec.Alerts {
@@ -93,7 +96,8 @@ func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) (
 	data := appendSnippetData(make([]byte, 0, 1024), tb.cfg.Prefix, tb.csrf.token, tb.assets.styles, styleNonce, &d)
 	var b bytes.Buffer
 	b.Grow(len(data) + 512)
-	if err := snippet(string(data), tb.assets.script, scriptNonce).Render(context.Background(), &b); err != nil {
+	// data is not written again, so the string may share its bytes.
+	if err := snippet(unsafe.String(unsafe.SliceData(data), len(data)), tb.assets.script, scriptNonce).Render(context.Background(), &b); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), nil
@@ -103,11 +107,20 @@ func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) (
 // templ.JSONScript writes one; templ does not interpolate into a script
 // element, and data is already encoded for one (see appendSnippetData).
 func dataScript(data, nonce string) templ.Component {
-	s := `<script id="debugtoolbar-data" type="application/json"`
-	if nonce != "" {
-		s += ` nonce="` + templ.EscapeString(nonce) + `"`
-	}
-	return templ.Raw(s + ">" + data + "</script>")
+	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
+		// Written in pieces: data is the snippet's largest part, and is
+		// not copied again.
+		s := `<script id="debugtoolbar-data" type="application/json"`
+		if nonce != "" {
+			s += ` nonce="` + templ.EscapeString(nonce) + `"`
+		}
+		for _, part := range [...]string{s, ">", data, "</script>"} {
+			if _, err := io.WriteString(w, part); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // assetURLs are the URLs of the toolbar's assets under its prefix,
