@@ -76,7 +76,6 @@ func Follow(ctx context.Context, name string, r Recorder, opts ...FollowOption) 
 // (a Follow runs with every observed request).
 type following struct {
 	f    followed // its entry in follows
-	left followed // the entry its goroutines are handed to (LeftBehind)
 	ptr  unsafe.Pointer
 	name any // the label's value, boxed once for the maps
 	prev unsafe.Pointer
@@ -94,11 +93,14 @@ func (x *following) stop() {
 		return
 	}
 	// The goroutines the followed one left running keep the label:
-	// hand them over, and forget them after a while.
-	x.left = followed{rec: x.o.after}
-	follows.byPtr.CompareAndSwap(x.ptr, &x.f, &x.left)
-	follows.byName.CompareAndSwap(x.name, &x.f, &x.left)
-	lingering.add(lingerer{ptr: x.ptr, name: x.name, f: &x.left, until: time.Now().Add(x.o.linger)})
+	// hand them over, and forget them after a while. The entry they get
+	// is an allocation of its own: a pointer into x would keep x.f, and
+	// with it the request's recorder and its record, alive as long as
+	// the lingering list holds it.
+	left := &followed{rec: x.o.after}
+	follows.byPtr.CompareAndSwap(x.ptr, &x.f, left)
+	follows.byName.CompareAndSwap(x.name, &x.f, left)
+	lingering.add(lingerer{ptr: x.ptr, name: x.name, f: left, until: time.Now().Add(x.o.linger)})
 }
 
 func unfollow(ptr unsafe.Pointer, name any, f *followed) {
