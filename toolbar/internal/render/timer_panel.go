@@ -155,11 +155,16 @@ func newTimerView(r *panels.Record) *timerView {
 	return v
 }
 
-// span places a stretch of time on an axis in viewBox units, at least one
-// unit wide so that short events stay visible.
+// minBar is the narrowest bar, in viewBox units: about 2 px in a 500 px
+// track, so that a microsecond query among a thousand is a mark, not a
+// hairline.
+const minBar = 4
+
+// span places a stretch of time on an axis in viewBox units, at least
+// minBar wide so that short events stay visible.
 func span(start, d, axis time.Duration) (x, w string) {
 	fx := min(float64(start)/float64(axis)*svgWidth, svgWidth-1)
-	fw := min(max(float64(d)/float64(axis)*svgWidth, 1), svgWidth-fx)
+	fw := min(max(float64(d)/float64(axis)*svgWidth, minBar), svgWidth-fx)
 	return strconv.FormatFloat(fx, 'f', 1, 64), strconv.FormatFloat(fw, 'f', 1, 64)
 }
 
