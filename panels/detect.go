@@ -128,8 +128,13 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 }
 
 // byStack splits a shape's statements by the call path that ran them, in
-// the order each path was first met.
+// the order each path was first met. When one path ran them all, the
+// run is idx itself, shared (both are read only): a record keeps no
+// second copy of a long N+1's indexes.
 func (r *Record) byStack(idx []int32) [][]int32 {
+	if !slices.ContainsFunc(idx, func(i int32) bool { return r.Queries[i].Stack != r.Queries[idx[0]].Stack }) {
+		return [][]int32{idx}
+	}
 	var stacks []int32
 	var runs [][]int32
 	for _, i := range idx {
