@@ -81,7 +81,7 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 			continue
 		}
 		for _, run := range r.byStack(sh.Queries) {
-			if r.isLoopOfWrites(run) && len(run) >= t.RowByRow {
+			if r.isLoopOf(run, sqltrace.KindExec, -1) && len(run) >= t.RowByRow {
 				sites := r.loopSites(run)
 				alerts = append(alerts, Alert{Kind: AlertRowByRow, Severity: Warning, Queries: run, Sites: sites,
 					Message: fmt.Sprintf("The same write ran %d times, one row at a time, from %s", len(run), loopText(sites)),
@@ -91,7 +91,7 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 				}
 				continue
 			}
-			if len(run) < t.NPlusOne || !r.isLoopOfLookups(run) {
+			if len(run) < t.NPlusOne || !r.isLoopOf(run, sqltrace.KindQuery, fewRows) {
 				continue
 			}
 			sites := r.loopSites(run)
@@ -149,31 +149,15 @@ func (r *Record) byStack(idx []int32) [][]int32 {
 	return runs
 }
 
-// isLoopOfLookups reports whether statements of one shape and call path
-// look like a loop's lookups: reads, with at least two different
-// arguments, each returning few rows, none a COPY.
-func (r *Record) isLoopOfLookups(run []int32) bool {
+// isLoopOf reports whether statements of one shape and call path look
+// like a loop's: all of kind, with at least two different argument
+// lists, none a COPY, each reading at most maxRows (-1: any).
+func (r *Record) isLoopOf(run []int32, kind sqltrace.Kind, maxRows int64) bool {
 	first := r.Queries[run[0]].args
 	distinct := false
 	for _, i := range run {
 		q := &r.Queries[i]
-		if q.Kind != sqltrace.KindQuery || q.Rows > fewRows || isCopy(q.SQL) {
-			return false
-		}
-		distinct = distinct || q.args != first
-	}
-	return distinct
-}
-
-// isLoopOfWrites reports whether statements of one shape and call path
-// are a loop's writes: execs with at least two different arguments, none
-// a COPY.
-func (r *Record) isLoopOfWrites(run []int32) bool {
-	first := r.Queries[run[0]].args
-	distinct := false
-	for _, i := range run {
-		q := &r.Queries[i]
-		if q.Kind != sqltrace.KindExec || isCopy(q.SQL) {
+		if q.Kind != kind || maxRows >= 0 && q.Rows > maxRows || isCopy(q.SQL) {
 			return false
 		}
 		distinct = distinct || q.args != first
