@@ -178,4 +178,22 @@ func TestTheToolbarLeadsWithTheProblemAndStaysOutOfThePagesWay(t *testing.T) {
 		tab.Wait(t, "the list cleared", `!document.querySelector("[data-testid=history-row]") && !!document.querySelector("[data-testid=history-empty]")`)
 		tab.CheckProblems(t)
 	})
+	t.Run("the handle dragged to the top left corner stays there, and the drag does not open the toolbar", func(t *testing.T) {
+		tab := b.NewTab(t)
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")`))
+		tab.Eval(t, shadow(`(h => {
+			const r = h.getBoundingClientRect(), x = r.left + 5, y = r.top + 5;
+			h.dispatchEvent(new PointerEvent("pointerdown", { bubbles: true, composed: true, button: 0, clientX: x, clientY: y }));
+			window.dispatchEvent(new PointerEvent("pointermove", { clientX: 20, clientY: 20 }));
+			window.dispatchEvent(new PointerEvent("pointerup", { clientX: 20, clientY: 20 }));
+			h.click(); // the click that ends a drag
+		})(s.querySelector("[data-testid=handle]"))`))
+		tab.Wait(t, "the handle at the top left", shadow(`(r => r.top < 40 && r.left < 40)(s.querySelector("[data-testid=handle]").getBoundingClientRect())`))
+		if hidden := tab.String(t, shadow(`String(s.querySelector("[data-testid=bar]").hidden)`)); hidden != "true" {
+			t.Errorf("the drag opened the toolbar")
+		}
+		tab.Navigate(t, srv.URL)
+		tab.Wait(t, "still at the top left after a reload", shadow(`(h => h && (r => r.top < 40 && r.left < 40)(h.getBoundingClientRect()))(s.querySelector("[data-testid=handle]"))`))
+	})
 }
