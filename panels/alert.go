@@ -62,6 +62,7 @@ const (
 	AlertRowByRow        AlertKind = "row_by_row_writes"
 	AlertDuplicate       AlertKind = "duplicate_query"
 	AlertReadModifyWrite AlertKind = "read_modify_write"
+	AlertUncached        AlertKind = "uncached_query"
 	AlertSlowQuery       AlertKind = "slow_query"
 	AlertQueryErrors     AlertKind = "query_error"
 	AlertTooManyQueries  AlertKind = "too_many_queries"

@@ -20,6 +20,7 @@ var detectors = []detector{
 	detectSlow,
 	detectRepeats,
 	detectReadModifyWrite,
+	detectUncached,
 	detectTooMany,
 	detectLargeResults,
 	detectWideRows,

@@ -301,3 +301,30 @@ func TestAReadModifyWriteIsFoundAndTheAtomicUpdateIsNot(t *testing.T) {
 		})
 	}
 }
+
+func TestAReadEveryRequestOfAPageRunsAgainIsUncached(t *testing.T) {
+	recent := panels.NewRecentReads()
+	serve := func(route string, rows int64, args ...any) []panels.Alert {
+		var r rec
+		r.Request = panels.Request{Method: "GET", Route: route}
+		r.Start = time.Now()
+		r.run(r.stack(listPets, handlerList, chiFrame), rows, "SELECT id, title FROM posts ORDER BY views DESC LIMIT ?", args...)
+		r.run(r.stack(ownerOf, handlerOther, chiFrame), 1, "SELECT name FROM users WHERE id = ?", int64(7)) // the session's user: one row
+		return r.finish(panels.Thresholds{Recent: recent})
+	}
+	for i := range 2 {
+		if got := kindsOf(serve("/top", 10, int64(10))); got[panels.AlertUncached] != 0 {
+			t.Fatalf("request %d: alerts %v, want no uncached_query before the third", i+1, got)
+		}
+	}
+	a := only(t, serve("/top", 10, int64(10)), panels.AlertUncached)
+	if len(a.Queries) != 1 || a.Queries[0] != 0 || a.Sites[0] != listPets || !strings.Contains(a.Fix, "Cache") {
+		t.Errorf("alert %+v: want the list query (not the one-row lookup), its line and the fix", a)
+	}
+	if got := kindsOf(serve("/top", 11, int64(10))); got[panels.AlertUncached] != 0 {
+		t.Errorf("other rows than before: alerts %v, want none", got)
+	}
+	if got := kindsOf(serve("/other", 10, int64(10))); got[panels.AlertUncached] != 0 {
+		t.Errorf("another route: alerts %v, want none", got)
+	}
+}

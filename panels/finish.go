@@ -28,6 +28,10 @@ type Thresholds struct {
 	// 200: each view of the page reads and throws away that many rows, and
 	// the next page more).
 	Offset int
+	// Recent remembers the reads of each route's last requests, for
+	// uncached_query: a read every request of a page runs again, unchanged.
+	// Nil turns that detector off; the toolbar keeps one.
+	Recent *RecentReads
 	// Accepted reports the findings the developer marked as known, by
 	// [Alert.Key]; they stay listed but do not raise the record's level.
 	// Nil accepts none.

@@ -197,6 +197,9 @@ func New(cfg Config) (*Toolbar, error) {
 	if err != nil {
 		return nil, err
 	}
+	if cfg.Thresholds.Recent == nil {
+		cfg.Thresholds.Recent = panels.NewRecentReads()
+	}
 	if own := cfg.Thresholds.Accepted; own != nil {
 		cfg.Thresholds.Accepted = func(key string) bool { return own(key) || accept.has(key) }
 	} else {

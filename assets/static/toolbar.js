@@ -633,8 +633,10 @@
     if (later.length > 50) later.shift();
     // Its record gives its duration, queries and alerts, and, as fetch
     // and XHR follow redirects unseen (the token is the last request's),
-    // what it was and what redirected to it.
-    toolbarData(r.id).then(function (d) {
+    // what it was and what redirected to it. The record is kept a moment
+    // after its response has arrived: asking at once would mostly meet a
+    // 404 (retried, but noise in the console).
+    new Promise(function (done) { setTimeout(done, 150); }).then(function () { return toolbarData(r.id); }).then(function (d) {
       ["method", "status", "redirected_from", "duration_ms", "query_count", "alert_count", "level", "summary", "top_alert", "panels"].forEach(function (k) {
         if (d[k] != null) r[k] = d[k];
       });

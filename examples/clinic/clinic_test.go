@@ -245,8 +245,16 @@ func TestEveryBottleneckIsVisiblyWorseThanItsFix(t *testing.T) {
 				if len(bad.rec.Cache) != 0 {
 					t.Errorf("bad used the cache: %+v", bad.rec.Cache)
 				}
+				// The third request of the page in a row that reads the
+				// same top posts is an uncached_query; the cached fix's
+				// later requests read nothing.
+				c.visit(t, bad.path)
+				third := c.visit(t, bad.path)
+				wantAlert(t, third, "uncached_query")
 				again := c.visit(t, fix.path)
 				wantQueries(t, again, 0)
+				c.visit(t, fix.path)
+				wantNoAlerts(t, c.visit(t, fix.path))
 				if !slices.ContainsFunc(again.rec.Cache, func(e cacheEvent) bool {
 					return e.Op == "get" && e.Key == topPostsKey && e.Hit
 				}) {
