@@ -140,6 +140,13 @@
   wrap.appendChild(handle);
   wrap.appendChild(bar);
   shadow.appendChild(wrap);
+  // What a button did, said to screen readers ("Copied"), which do not
+  // read a button's text changing by itself.
+  var live = el("div", "dtb-sr");
+  live.setAttribute("role", "status");
+  live.dataset.testid = "live";
+  wrap.appendChild(live);
+  function say(text) { live.textContent = ""; setTimeout(function () { live.textContent = text; }, 50); }
 
   var pageRec = page.record;   // the page's own record
   var current = pageRec;       // the record shown
@@ -895,7 +902,7 @@
       return;
     }
     var label = b.dataset.label || (b.dataset.label = b.textContent);
-    copyText(b.dataset.copy || "").then(function () { b.textContent = "Copied"; }, function () { b.textContent = "Copy failed"; })
+    copyText(b.dataset.copy || "").then(function () { b.textContent = "Copied"; say("Copied"); }, function () { b.textContent = "Copy failed"; say("Copy failed"); })
       .then(function () { setTimeout(function () { b.textContent = label; }, 1500); });
   });
   // toggle does not bubble: listen while it goes down.
@@ -936,6 +943,7 @@
       var li = a.closest(".dt-alert");
       if (li) li.classList.add("dt-alert-accepted");
       a.textContent = "Accepted (from the next request)";
+      say("Accepted: from the next request, this finding is muted");
     }).catch(function (err) { a.disabled = false; a.title = "Could not accept: " + err.message; });
   });
 

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -92,6 +93,7 @@ func TestAxeFindsNothingSeriousInTheToolbarOrItsPages(t *testing.T) {
 		name := c.theme + "-" + strconv.FormatInt(c.width, 10)
 		t.Run("every panel, "+name, func(t *testing.T) {
 			tab := b.NewTab(t)
+			tab.Timeout = 30 * time.Second // axe over a whole page takes seconds on a busy machine
 			tab.Theme(t, c.theme)
 			tab.Do(t, "a window "+strconv.FormatInt(c.width, 10)+" px wide", chromedp.EmulateViewport(c.width, 800))
 			tab.Navigate(t, srv.URL)

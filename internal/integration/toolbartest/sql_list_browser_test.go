@@ -232,6 +232,7 @@ func TestTheSQLListIsATool(t *testing.T) {
 		tab.Eval(t, `Object.defineProperty(navigator, "clipboard", {value: {writeText: t => { window.copied = t; return Promise.resolve(); }}, configurable: true})`)
 		tab.Eval(t, shadow(`[...`+pane+`.querySelectorAll("[data-testid=query]")].find(q => q.textContent.includes("SELECT ?, ?, ?")).querySelector("[data-testid=copy-runnable]").click()`))
 		tab.Wait(t, "the copy", `window.copied`)
+		tab.Wait(t, "the copy said to screen readers", shadow(`s.querySelector("[data-testid=live][role=status]")?.textContent === "Copied"`))
 		if got := tab.String(t, `window.copied`); got != "SELECT 'it''s', NULL, 42" {
 			t.Errorf("copied %q", got)
 		}
