@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/internal/sqllex"
@@ -39,9 +40,9 @@ func detectFailed(r *Record, _ *Thresholds) []Alert {
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		if q.IsStatement() && q.Err != "" {
-			alerts = append(alerts, Alert{Kind: AlertQueryErrors, Severity: Danger, Queries: []int32{int32(i)}, Sites: r.sites(r.Queries, []int32{int32(i)}),
-				Message: "Query failed at " + r.where(q.Stack) + ": " + q.Err,
-				Fix:     "Check the statement and its arguments in the SQL panel against the schema; the app received this error, so also check that it handles it rather than rendering a half-empty page."})
+			alerts = append(alerts, r.queryAlert(int32(i), AlertQueryErrors, Danger,
+				"Query failed at "+r.where(q.Stack)+": "+q.Err,
+				"Check the statement and its arguments in the SQL panel against the schema; the app received this error, so also check that it handles it rather than rendering a half-empty page."))
 		}
 	}
 	return alerts
@@ -52,9 +53,9 @@ func detectSlow(r *Record, t *Thresholds) []Alert {
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		if q.IsStatement() && q.Duration >= t.SlowQuery {
-			alerts = append(alerts, Alert{Kind: AlertSlowQuery, Severity: Warning, Queries: []int32{int32(i)}, Sites: r.sites(r.Queries, []int32{int32(i)}),
-				Message: fmt.Sprintf("Slow query (%s) at %s", q.Duration.Round(time.Millisecond), r.where(q.Stack)),
-				Fix:     "Read its plan (Explain): an index on the columns it filters, joins or sorts on usually serves it; otherwise read fewer rows (LIMIT, a narrower WHERE) or cache the result."})
+			alerts = append(alerts, r.queryAlert(int32(i), AlertSlowQuery, Warning,
+				fmt.Sprintf("Slow query (%s) at %s", q.Duration.Round(time.Millisecond), r.where(q.Stack)),
+				"Read its plan (Explain): an index on the columns it filters, joins or sorts on usually serves it; otherwise read fewer rows (LIMIT, a narrower WHERE) or cache the result."))
 		}
 	}
 	return alerts
@@ -242,9 +243,9 @@ func detectLargeResults(r *Record, t *Thresholds) []Alert {
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		if q.Kind == sqltrace.KindQuery && q.Rows >= int64(t.LargeResult) {
-			alerts = append(alerts, Alert{Kind: AlertLargeResult, Severity: Warning, Queries: []int32{int32(i)}, Sites: r.sites(r.Queries, []int32{int32(i)}),
-				Message: fmt.Sprintf("One query read %d rows at %s", q.Rows, r.where(q.Stack)),
-				Fix:     "Let the database do the counting, filtering and paging: SELECT COUNT(*), a WHERE on what the Go code filters by, GROUP BY for totals, LIMIT for a page. Every row read is sent, decoded and collected."})
+			alerts = append(alerts, r.queryAlert(int32(i), AlertLargeResult, Warning,
+				fmt.Sprintf("One query read %d rows at %s", q.Rows, r.where(q.Stack)),
+				"Let the database do the counting, filtering and paging: SELECT COUNT(*), a WHERE on what the Go code filters by, GROUP BY for totals, LIMIT for a page. Every row read is sent, decoded and collected."))
 		}
 	}
 	return alerts
@@ -288,9 +289,9 @@ func detectOffsets(r *Record, t *Thresholds) []Alert {
 			continue
 		}
 		if n, ok := offsetOf(q); ok && n >= int64(t.Offset) {
-			alerts = append(alerts, Alert{Kind: AlertOffset, Severity: Warning, Queries: []int32{int32(i)}, Sites: r.sites(r.Queries, []int32{int32(i)}),
-				Message: fmt.Sprintf("OFFSET %d at %s: the database reads and discards %d rows to find the page", n, r.where(q.Stack), n),
-				Fix:     "Page by key instead (keyset pagination): remember the last row's sort key and ask for WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT 20, served by an index on those columns."})
+			alerts = append(alerts, r.queryAlert(int32(i), AlertOffset, Warning,
+				fmt.Sprintf("OFFSET %d at %s: the database reads and discards %d rows to find the page", n, r.where(q.Stack), n),
+				"Page by key instead (keyset pagination): remember the last row's sort key and ask for WHERE (created_at, id) < ($1, $2) ORDER BY created_at DESC, id DESC LIMIT 20, served by an index on those columns."))
 		}
 	}
 	return alerts
@@ -405,7 +406,7 @@ func isCopy(sql string) bool {
 			return false
 		}
 		if tok.Kind != sqllex.Comment {
-			return tok.Kind == sqllex.Word && upperIs(sql[tok.Start:tok.End], "COPY")
+			return tok.Kind == sqllex.Word && strings.EqualFold(sql[tok.Start:tok.End], "COPY")
 		}
 	}
 }
@@ -416,28 +417,16 @@ func mentionsOffset(sql string) bool {
 	for i := 0; i+5 <= len(sql); i++ {
 		switch sql[i] | 0x20 {
 		case 'o':
-			if i+6 <= len(sql) && upperIs(sql[i:i+6], "OFFSET") {
+			if i+6 <= len(sql) && strings.EqualFold(sql[i:i+6], "OFFSET") {
 				return true
 			}
 		case 'l':
-			if upperIs(sql[i:i+5], "LIMIT") {
+			if strings.EqualFold(sql[i:i+5], "LIMIT") {
 				return true
 			}
 		}
 	}
 	return false
-}
-
-func upperIs(w, upper string) bool {
-	if len(w) != len(upper) {
-		return false
-	}
-	for i := range len(w) {
-		if w[i]&^0x20 != upper[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // detectContext is about where the toolbar found a request's queries:
@@ -465,9 +454,9 @@ func detectContext(r *Record, _ *Thresholds) []Alert {
 			Fix:     "Pass r.Context() (db.QueryContext(ctx, ...), sqlx's GetContext/SelectContext, GORM's db.WithContext(ctx)) so cancellation and timeouts reach them; the toolbar tied them to this request by the goroutine that ran them."})
 	}
 	for _, i := range unclosed {
-		alerts = append(alerts, Alert{Kind: AlertUnclosedRows, Severity: Warning, Queries: []int32{i}, Sites: r.sites(r.Queries, []int32{i}),
-			Message: "Rows never closed: the query at " + r.where(r.Queries[i].Stack) + " still held its rows and its connection when the request ended",
-			Fix:     "Close them: defer rows.Close() right after the error check, and check rows.Err() after the loop."})
+		alerts = append(alerts, r.queryAlert(i, AlertUnclosedRows, Warning,
+			"Rows never closed: the query at "+r.where(r.Queries[i].Stack)+" still held its rows and its connection when the request ended",
+			"Close them: defer rows.Close() right after the error check, and check rows.Err() after the loop."))
 	}
 	if r.UnattributedCount > 0 {
 		idx := make([]int32, len(r.Unattributed))
@@ -480,6 +469,11 @@ func detectContext(r *Record, _ *Thresholds) []Alert {
 			Fix:     "If this request caused them (a worker pool doing its work), pass its r.Context() with the job; the toolbar cannot tell whose they are, so they are in the entry for work outside any request."})
 	}
 	return alerts
+}
+
+// queryAlert is an alert about one query, at the line that ran it.
+func (r *Record) queryAlert(i int32, kind AlertKind, sev Severity, message, fix string) Alert {
+	return Alert{Kind: kind, Severity: sev, Queries: []int32{i}, Sites: r.sites(r.Queries, []int32{i}), Message: message, Fix: fix}
 }
 
 // maxSites is how many lines an alert names.

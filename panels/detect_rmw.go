@@ -154,7 +154,7 @@ func selectFrom(sql string) (table string, locks bool) {
 			table = nameAt(sql, toks, i+1)
 		case t.Keyword == sqllex.For && i+1 < len(toks) && (toks[i+1].Keyword == sqllex.Update || toks[i+1].Keyword == sqllex.Share):
 			locks = true
-		case t.Kind == sqllex.Word && upperIs(sql[t.Start:t.End], "LOCK"): // MySQL's LOCK IN SHARE MODE
+		case t.Kind == sqllex.Word && strings.EqualFold(sql[t.Start:t.End], "LOCK"): // MySQL's LOCK IN SHARE MODE
 			locks = true
 		}
 	}

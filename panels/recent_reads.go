@@ -125,9 +125,9 @@ func detectUncached(r *Record, t *Thresholds) []Alert {
 		}
 		i := idx[j]
 		q := &r.Queries[i]
-		alerts = append(alerts, Alert{Kind: AlertUncached, Severity: Info, Queries: []int32{i}, Sites: r.sites(r.Queries, []int32{i}),
-			Message: plural(recentRequests+1, "request", "requests") + " of " + route + " in a row ran this query with the same arguments and got the same " + plural(int(q.Rows), "row", "rows") + ", at " + r.where(q.Stack),
-			Fix:     "Cache its result for a while (an in-process cache with a TTL, or Redis), or let the browser and proxies cache the page (Cache-Control, ETag); invalidate it where the data changes."})
+		alerts = append(alerts, r.queryAlert(i, AlertUncached, Info,
+			plural(recentRequests+1, "request", "requests")+" of "+route+" in a row ran this query with the same arguments and got the same "+plural(int(q.Rows), "row", "rows")+", at "+r.where(q.Stack),
+			"Cache its result for a while (an in-process cache with a TTL, or Redis), or let the browser and proxies cache the page (Cache-Control, ETag); invalidate it where the data changes."))
 	}
 	return alerts
 }

@@ -18,6 +18,9 @@ import (
 // toolbar, so that they stay accepted across restarts.
 const acceptedFile = "accepted.json"
 
+// maxAccepted bounds the findings accepted from the toolbar.
+const maxAccepted = 1024
+
 // acceptance is the set of findings the developer marked as known: those
 // of Config.Accept, and those accepted from the toolbar since.
 type acceptance struct {
@@ -96,6 +99,9 @@ func (a *acceptance) set(key string, accepted bool) error {
 	defer a.mu.Unlock()
 	if a.keys[key] == accepted {
 		return nil
+	}
+	if accepted && len(a.keys) >= maxAccepted {
+		return fmt.Errorf("%d findings are accepted already, the most the toolbar keeps; list the kinds you accept in Config.Accept", maxAccepted)
 	}
 	if accepted {
 		a.keys[key] = true

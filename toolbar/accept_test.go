@@ -1,6 +1,7 @@
 package toolbar
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -49,5 +50,23 @@ func TestABadAcceptKeyIsAnErrorNamingIt(t *testing.T) {
 	_, err := New(Config{Accept: []string{"N+1 at pets.go"}})
 	if err == nil || !strings.Contains(err.Error(), `"N+1 at pets.go"`) {
 		t.Errorf("err = %v, want one naming the key", err)
+	}
+}
+
+func TestTheFindingsAcceptedFromTheToolbarAreBounded(t *testing.T) {
+	a, err := newAcceptance(nil, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range maxAccepted {
+		if err := a.set(fmt.Sprintf("n_plus_one web/pets.go:%d", i), true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := a.set("n_plus_one web/pets.go:99999", true); err == nil {
+		t.Errorf("finding %d accepted: want an error past the bound", maxAccepted+1)
+	}
+	if err := a.set("n_plus_one web/pets.go:1", false); err != nil {
+		t.Errorf("un-accepting at the bound: %v", err)
 	}
 }
