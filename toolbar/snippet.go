@@ -26,7 +26,10 @@ type toolbarData struct {
 	Level      string  `json:"level"`
 	// TopAlert is the message of the most severe alert not accepted,
 	// shown on the handle.
-	TopAlert string       `json:"top_alert,omitempty"`
+	TopAlert string `json:"top_alert,omitempty"`
+	// Warnings counts the alerts not accepted that are warnings or worse:
+	// the handle's ⚠ count.
+	Warnings int          `json:"warning_count,omitempty"`
 	Summary  string       `json:"summary"`
 	Panels   []panelEntry `json:"panels"`
 	// RedirectedFrom are the requests that redirected to this one, first
@@ -58,7 +61,14 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 	}
 	var top *panels.Alert
 	for i := range rec.Alerts {
-		if a := &rec.Alerts[i]; !a.Accepted && (top == nil || a.Severity > top.Severity) {
+		a := &rec.Alerts[i]
+		if a.Accepted {
+			continue
+		}
+		if a.Severity > panels.Info {
+			d.Warnings++
+		}
+		if top == nil || a.Severity > top.Severity {
 			top = a
 		}
 	}

@@ -46,6 +46,9 @@ func (d *toolbarData) appendJSON(b []byte) []byte {
 	if d.TopAlert != "" {
 		b = appendJSONString(append(b, `,"top_alert":`...), d.TopAlert)
 	}
+	if d.Warnings != 0 {
+		b = strconv.AppendInt(append(b, `,"warning_count":`...), int64(d.Warnings), 10)
+	}
 	b = appendJSONString(append(b, `,"summary":`...), d.Summary)
 	b = append(b, `,"panels":`...)
 	if d.Panels == nil {

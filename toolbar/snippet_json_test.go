@@ -13,7 +13,7 @@ func TestTheSnippetsDataIsWhatEncodingJSONWrites(t *testing.T) {
 	texts := []string{"", "plain", `quote " backslash \ slash /`, "</script><!--", "a & b > c", "tab\tnew\nline\rcr\x00\x1f\x7f",
 		"héllo wörld", "日本語", "emoji 😀 𝄞", "line\u2028sep\u2029", "bad \xff\xfe utf-8 \xc3"}
 	for _, s := range texts {
-		d := toolbarData{ID: s, Method: s, Path: "/" + s, Status: 200, DurationMS: 12.345, Queries: 3, Alerts: 1, Level: "danger", TopAlert: s, Summary: s,
+		d := toolbarData{ID: s, Method: s, Path: "/" + s, Status: 200, DurationMS: 12.345, Queries: 3, Alerts: 1, Level: "danger", TopAlert: s, Warnings: 2, Summary: s,
 			Panels:         []panelEntry{{ID: "sql", Title: s, Summary: s, Level: "info"}, {ID: "x", Title: "X"}},
 			RedirectedFrom: []panels.Redirect{{ID: "r", Method: "POST", URL: "/" + s, Status: 303}}}
 		for _, d := range []toolbarData{d, {Path: s}} {
@@ -59,5 +59,21 @@ func TestTheHandleSaysOneQueryNotOneQueries(t *testing.T) {
 		if got := tb.toolbarData(rec).Summary; !strings.HasSuffix(got, " ms, "+want) {
 			t.Errorf("%d statements: summary %q, want it to end in %q", n, got, want)
 		}
+	}
+}
+
+func TestTheHandlesWarningCountLeavesOutInfoAndAcceptedAlerts(t *testing.T) {
+	tb, err := New(Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := &panels.Record{Alerts: []panels.Alert{
+		{Kind: panels.AlertLargeResult, Severity: panels.Warning},
+		{Kind: panels.AlertWideRows, Severity: panels.Info},
+		{Kind: panels.AlertNPlusOne, Severity: panels.Danger, Accepted: true},
+		{Kind: panels.AlertNoContext, Severity: panels.Info},
+	}}
+	if got := tb.toolbarData(rec).Warnings; got != 1 {
+		t.Errorf("warning count %d, want 1 (one warning; info and accepted alerts left out)", got)
 	}
 }

@@ -163,7 +163,7 @@
     var level = pageRec.level || "info", n = 0;
     [pageRec].concat(later).forEach(function (r) {
       if (r.level && rank[r.level] > rank[level]) level = r.level;
-      if (r.level && r.level !== "info") n += r.alert_count || 0;
+      n += r.warning_count || 0;
     });
     return { level: level, alerts: n };
   }
@@ -344,7 +344,7 @@
       if (r.status) facts.push(String(r.status));
       if (r.duration_ms != null) facts.push(fmtMS(r.duration_ms));
       if (r.query_count != null) facts.push(r.query_count + " q");
-      if (r.alert_count > 0 && r.level && r.level !== "info") facts.push("\u26a0 " + r.alert_count);
+      if (r.warning_count > 0) facts.push("\u26a0 " + r.warning_count);
       var f = el("span", "dtb-req-facts", " " + facts.join(" \u00b7 "));
       f.dataset.testid = "request-facts";
       b.appendChild(f);
@@ -644,7 +644,7 @@
     // after its response has arrived: asking at once would mostly meet a
     // 404 (retried, but noise in the console).
     new Promise(function (done) { setTimeout(done, 150); }).then(function () { return toolbarData(r.id); }).then(function (d) {
-      ["method", "status", "redirected_from", "duration_ms", "query_count", "alert_count", "level", "summary", "top_alert", "panels"].forEach(function (k) {
+      ["method", "status", "redirected_from", "duration_ms", "query_count", "alert_count", "warning_count", "level", "summary", "top_alert", "panels"].forEach(function (k) {
         if (d[k] != null) r[k] = d[k];
       });
       if (!r.path) r.path = d.path;
