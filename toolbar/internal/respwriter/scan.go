@@ -48,8 +48,11 @@ type metaCSP struct {
 //
 // It runs on every page the toolbar observes, so it reads most tags without
 // stopping: see skim.
-func scan(b []byte) layout {
-	s := scanner{b: b, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
+func scan(b []byte) layout { return scanWith(b, !haveMasks) }
+
+// scanWith is scan, with skimBytes when bytewise.
+func scanWith(b []byte, bytewise bool) layout {
+	s := scanner{b: b, bytewise: bytewise, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
 	s.run()
 	l := layout{at: -1, meta: s.meta}
 	switch {
@@ -84,6 +87,7 @@ type frame struct {
 
 type scanner struct {
 	b         []byte
+	bytewise  bool // skimBytes, not skimMasks
 	i         int
 	doc       bool // a doctype, <html>, <body>, </body> or </html> seen
 	inBody    bool // a <body> start tag or a real </body> seen: no more head
@@ -115,9 +119,9 @@ func (s *scanner) run() {
 		var lt int
 		switch {
 		case len(s.stack) == 0:
-			lt = skim(b, i, &htmlPairs)
+			lt = s.skim(b, i, &htmlPairs)
 		case !s.stack[len(s.stack)-1].html:
-			lt = skim(b, i, &foreignPairs)
+			lt = s.skim(b, i, &foreignPairs)
 		default: // in an integration point, where HTML elements count
 			lt = indexLT(b, i)
 		}
@@ -154,6 +158,14 @@ func (s *scanner) run() {
 	}
 }
 
+// skim is skimMasks where masks64 is fast, skimBytes elsewhere.
+func (s *scanner) skim(b []byte, i int, p *pairs) int {
+	if s.bytewise {
+		return skimBytes(b, i, p)
+	}
+	return skimMasks(b, i, p)
+}
+
 // eofInTag is what skim returns when a tag does not end.
 const eofInTag = -2
 
@@ -163,7 +175,7 @@ const eofInTag = -2
 // may change something (p), and the first '>' ends it when no quote comes
 // before: most tags of most pages are read so, with no function call or name
 // comparison, and this loop is where scan spends its time.
-func skim(b []byte, i int, p *pairs) int {
+func skimBytes(b []byte, i int, p *pairs) int {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	for {
 		// Text runs to the next '<': eight bytes at a time, as tags are

@@ -30,7 +30,8 @@ func shapedPage(part string) string {
 
 // BenchmarkScan is the tokenizer pass over each page shape, beside a pass
 // that only stops at each '<' (with bytes.IndexByte, the standard library's
-// SIMD search), so that the ratio of the two is measured in one run.
+// SIMD search) and the pass with skimBytes, so that the ratios are measured
+// in one run.
 func BenchmarkScan(b *testing.B) {
 	for _, p := range scanPages {
 		page := []byte(p.page)
@@ -47,13 +48,18 @@ func BenchmarkScan(b *testing.B) {
 				}
 			}
 		})
-		b.Run("page="+p.name+"/pass=scan", func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(page)))
-			for b.Loop() {
-				scan(page)
-			}
-		})
+		for _, pass := range []struct {
+			name     string
+			bytewise bool
+		}{{"scan", !haveMasks}, {"bytewise", true}} {
+			b.Run("page="+p.name+"/pass="+pass.name, func(b *testing.B) {
+				b.ReportAllocs()
+				b.SetBytes(int64(len(page)))
+				for b.Loop() {
+					scanWith(page, pass.bytewise)
+				}
+			})
+		}
 	}
 }
 
@@ -63,12 +69,13 @@ func TestScanPages(t *testing.T) {
 			if l := scan([]byte(p.page)); l.at != strings.LastIndex(p.page, "</body>") || !l.complete {
 				t.Errorf("scan = %+v, want at %d and complete", l, strings.LastIndex(p.page, "</body>"))
 			}
+			checkScan(t, []byte(p.page))
 		})
 	}
 }
 
 // FuzzScan checks that scan reads every page as scanRef, the tokenizer
-// without its shortcuts, does.
+// without its shortcuts, does, with either skim.
 func FuzzScan(f *testing.F) {
 	for _, s := range []string{
 		"<html><body><p>hi</p></body></html>",
@@ -85,11 +92,7 @@ func FuzzScan(f *testing.F) {
 	for range 100 {
 		f.Add(soup(r))
 	}
-	f.Fuzz(func(t *testing.T, page []byte) {
-		if got, want := scan(page), scanRef(page); !reflect.DeepEqual(got, want) {
-			t.Fatalf("scan(%q)\n = %+v\nwant %+v", page, got, want)
-		}
-	})
+	f.Fuzz(func(t *testing.T, page []byte) { checkScan(t, page) })
 }
 
 // soupNames are tag names for soup: those scan looks at, in any case,
@@ -141,19 +144,53 @@ func soup(r *rand.Rand) []byte {
 	return b
 }
 
+// checkScan fails t unless scan, with skimMasks and with skimBytes, reads
+// page as scanRef does.
+func checkScan(t *testing.T, page []byte) {
+	t.Helper()
+	want := scanRef(page)
+	for _, bytewise := range []bool{false, true} {
+		if got := scanWith(page, bytewise); !reflect.DeepEqual(got, want) {
+			t.Fatalf("scanWith(%q, %v)\n = %+v\nwant %+v", page, bytewise, got, want)
+		}
+	}
+}
+
 func TestScanMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 20000 {
+	for n := range 20000 {
 		page := soup(r)
+		if n%4 == 0 { // longer pages, whose tags cross skimMasks's 64-byte blocks
+			for k := r.IntN(8); k > 0; k-- {
+				page = append(page, soup(r)...)
+			}
+		}
 		// The page, and some of its beginnings: pages that end anywhere.
 		for k := 0; k < 8 && k <= len(page); k++ {
 			n := len(page)
 			if k > 0 {
 				n = r.IntN(len(page) + 1)
 			}
-			if got, want := scan(page[:n]), scanRef(page[:n]); !reflect.DeepEqual(got, want) {
-				t.Fatalf("scan(%q)\n = %+v\nwant %+v", page[:n], got, want)
+			checkScan(t, page[:n])
+		}
+	}
+}
+
+func TestMasks64IsMasks64Go(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	var p [64]byte
+	for n := range 10000 {
+		for i := range p {
+			switch {
+			case n%2 == 0: // the bytes that matter, and their neighbours
+				p[i] = "<>\"'=;&!?-\x00\xff\x3c\x3e\x22\x27\x3d\x21\x26a"[r.IntN(19)]
+			default:
+				p[i] = byte(r.IntN(256))
 			}
+		}
+		lt, stop := masks64(&p[0])
+		if wantLT, wantStop := masks64Go(&p); lt != wantLT || stop != wantStop {
+			t.Fatalf("masks64(%q) = %064b, %064b\nwant %064b, %064b", p, lt, stop, wantLT, wantStop)
 		}
 	}
 }
