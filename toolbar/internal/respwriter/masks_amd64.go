@@ -3,7 +3,7 @@
 package respwriter
 
 // masks64 returns a bit for each of the 64 bytes at p: in lt where the
-// byte is '<', in stop where it is '>', '"' or '\” (bit i is p[i]). It is
+// byte is '<', in stop where it is '>' or a quote (bit i is p[i]). It is
 // masks64Go, sixteen bytes per instruction.
 //
 //go:noescape
