@@ -156,10 +156,13 @@ func (r *Record) byStack(idx []int32) [][]int32 {
 // lists, none a COPY, each reading at most maxRows (-1: any).
 func (r *Record) isLoopOf(run []int32, kind sqltrace.Kind, maxRows int64) bool {
 	first := r.Queries[run[0]].args
+	if isCopy(r.Queries[run[0]].SQL) { // one shape, so one first keyword
+		return false
+	}
 	distinct := false
 	for _, i := range run {
 		q := &r.Queries[i]
-		if q.Kind != kind || maxRows >= 0 && q.Rows > maxRows || isCopy(q.SQL) {
+		if q.Kind != kind || maxRows >= 0 && q.Rows > maxRows {
 			return false
 		}
 		distinct = distinct || q.args != first

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -44,6 +45,7 @@ const (
 type redirects struct {
 	mu      sync.Mutex
 	pending map[redirectKey]pendingRedirect
+	waiting atomic.Int64 // len(pending), read without mu
 	max     int
 	ttl     time.Duration
 	now     func() time.Time
@@ -83,6 +85,7 @@ func (rs *redirects) remember(key redirectKey, chain []panels.Redirect) {
 		}
 	}
 	rs.pending[key] = pendingRedirect{chain: chain, at: now}
+	rs.waiting.Store(int64(len(rs.pending)))
 }
 
 // take returns and forgets the chain waiting for key, if it has not
@@ -95,6 +98,7 @@ func (rs *redirects) take(key redirectKey) []panels.Redirect {
 		return nil
 	}
 	delete(rs.pending, key)
+	rs.waiting.Store(int64(len(rs.pending)))
 	if rs.now().Sub(p.at) > rs.ttl {
 		return nil
 	}
@@ -128,6 +132,9 @@ func (tb *Toolbar) clientKey(r *http.Request, host, uri string) redirectKey {
 // redirectedFrom is the chain of redirects that led to r, taken from the
 // waiting ones.
 func (tb *Toolbar) redirectedFrom(r *http.Request) []panels.Redirect {
+	if tb.redirects.waiting.Load() == 0 { // most requests: no hash to compute
+		return nil
+	}
 	return tb.redirects.take(tb.clientKey(r, r.Host, r.URL.RequestURI()))
 }
 

@@ -3,13 +3,14 @@ package respwriter
 import (
 	"bytes"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
 	"golang.org/x/net/html"
 )
 
-const testSnippet = `<div id="debugtoolbar-test"></div>`
+const testSnippet = `<script id="debugtoolbar-test" type="application/json">{}</script>`
 
 // here marks, in a test's page, where the snippet is to go.
 const here = "◊"
@@ -110,7 +111,7 @@ func TestInject(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := strings.Replace(tt.page, here, "", 1)
-			l := scan([]byte(in))
+			l := scanWith([]byte(in), !haveMasks, true) // what a page without <body> gets
 			if !strings.Contains(tt.page, here) {
 				if l.at >= 0 || l.why != tt.why {
 					t.Errorf("scan(%q) = at %d, why %q; want not injected because %q", in, l.at, l.why, tt.why)
@@ -147,7 +148,7 @@ func TestComplete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := scan([]byte(tt.page)).complete; got != tt.complete {
+			if got := scanWith([]byte(tt.page), !haveMasks, true).complete; got != tt.complete {
 				t.Errorf("scan(%q).complete = %v, want %v", tt.page, got, tt.complete)
 			}
 		})
@@ -189,7 +190,7 @@ func TestInjectRewritesMetaCSP(t *testing.T) {
 	l := scan([]byte(page))
 	got := inject([]byte(page), l, []byte(testSnippet), []string{`script-src 'nonce-a' 'nonce-b' "q" &`, "style-src 'self'"})
 	want := `<html><head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a' 'nonce-b' &quot;q&quot; &amp;">` +
-		`<meta http-equiv=Content-Security-Policy content='style-src &#39;self&#39;'></head><body>x` + testSnippet + `</body></html>`
+		`<meta http-equiv=Content-Security-Policy content='style-src &#39;self&#39;'>` + testSnippet + `</head><body>x</body></html>`
 	if string(got) != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -198,11 +199,23 @@ func TestInjectRewritesMetaCSP(t *testing.T) {
 	}
 }
 
+func TestInjectRewritesAMetaCSPAfterTheHead(t *testing.T) {
+	page := `<html><head><title>t</title></head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a'"><body>x</body></html>`
+	l := scan([]byte(page))
+	got := inject([]byte(page), l, []byte(testSnippet), []string{`script-src 'nonce-a' 'nonce-b'`})
+	want := `<html><head><title>t</title>` + testSnippet + `</head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a' 'nonce-b'"><body>x</body></html>`
+	if string(got) != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+}
+
 // FuzzInject checks the injector against golang.org/x/net/html, which
 // parses as browsers do: the output is the input, or the input with the
-// snippet inserted once before a </body> or </html> end tag or at the end of
-// a document, and then the snippet is an element in the page, never text in
-// a comment, raw text or an attribute, and never inside a template.
+// snippet inserted once before a </head> or </body> end tag, a <body> start
+// tag, a </html> end tag or at the end of a document; then the snippet is an
+// HTML script element in the page, never text in a comment, raw text or an
+// attribute, never SVG's or MathML's, and never inside a template; and the
+// page parses as it did without it.
 func FuzzInject(f *testing.F) {
 	for _, s := range []string{
 		"<html><body><p>hi</p></body></html>",
@@ -233,12 +246,15 @@ func FuzzInject(f *testing.F) {
 			}
 			return
 		}
+		if l.foreign {
+			return // the Writer injects nothing there
+		}
 		out := inject(body, l, []byte(testSnippet), nil)
 		if !bytes.Equal(out[:l.at], in[:l.at]) || string(out[l.at:l.at+len(testSnippet)]) != testSnippet || !bytes.Equal(out[l.at+len(testSnippet):], in[l.at:]) {
 			t.Fatalf("inject(%q) = %q: not the input with the snippet at %d", in, out, l.at)
 		}
-		if rest := in[l.at:]; l.at != len(in) && !hasFoldPrefix(rest, "</body") && !hasFoldPrefix(rest, "</html") {
-			t.Fatalf("snippet at %d in %q, before neither </body> nor </html>", l.at, in)
+		if rest := in[l.at:]; l.at != len(in) && !slices.ContainsFunc([]string{"</head", "<body", "</body", "</html"}, func(p string) bool { return hasFoldPrefix(rest, p) }) {
+			t.Fatalf("snippet at %d in %q, before none of </head>, <body>, </body> and </html>", l.at, in)
 		}
 		if !isDocument(in) {
 			t.Fatalf("snippet inserted into %q, which names no <html>, <body> or doctype", in)
@@ -249,6 +265,9 @@ func FuzzInject(f *testing.F) {
 		}
 		if where := misplaced(doc, false); where != "" {
 			t.Fatalf("in %q, the snippet lands %s", out, where)
+		}
+		if got, want := renderWithout(t, doc), renderWithout(t, mustParse(t, in)); got != want {
+			t.Fatalf("with the snippet, %q parses as\n%q\nwithout it, as\n%q", in, got, want)
 		}
 	})
 }
@@ -283,7 +302,7 @@ func misplaced(n *html.Node, inTemplate bool) string {
 			if !strings.Contains(a.Val, id) {
 				continue
 			}
-			if a.Key != "id" || a.Val != id || n.Data != "div" || n.Namespace != "" {
+			if a.Key != "id" || a.Val != id || n.Data != "script" || n.Namespace != "" {
 				return "in an attribute of <" + n.Data + ">"
 			}
 			if inTemplate {
@@ -298,4 +317,36 @@ func misplaced(n *html.Node, inTemplate bool) string {
 		}
 	}
 	return ""
+}
+
+func mustParse(t *testing.T, b []byte) *html.Node {
+	t.Helper()
+	doc, err := html.Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
+}
+
+// renderWithout renders doc with the test snippet's element taken out.
+func renderWithout(t *testing.T, doc *html.Node) string {
+	t.Helper()
+	var drop func(n *html.Node)
+	drop = func(n *html.Node) {
+		for c := n.FirstChild; c != nil; {
+			next := c.NextSibling
+			if c.Type == html.ElementNode && slices.ContainsFunc(c.Attr, func(a html.Attribute) bool { return a.Key == "id" && a.Val == "debugtoolbar-test" }) {
+				n.RemoveChild(c)
+			} else {
+				drop(c)
+			}
+			c = next
+		}
+	}
+	drop(doc)
+	var b strings.Builder
+	if err := html.Render(&b, doc); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
 }

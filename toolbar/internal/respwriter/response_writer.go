@@ -1,9 +1,10 @@
 // Package respwriter is the response writer the toolbar wraps around an
 // observed request's http.ResponseWriter. It holds an HTML response back
-// until the handler returns, then inserts the toolbar's snippet at the real
-// end of the body (see scan: never inside a comment, raw text or a
-// template, and never into a fragment); every other response passes through
-// as it would without it.
+// until the handler returns, then inserts the toolbar's snippet, scripts
+// only, at the real end of the head: before </head>, else before <body>,
+// and in a page with neither at the real end of the body (see scan: never
+// inside a comment, raw text, SVG or a template, and never into a
+// fragment); every other response passes through as it would without it.
 //
 // The decision is made when the final status is written (WriteHeader or the
 // first Write), from the request and the headers, the way chi's Compress
@@ -124,7 +125,8 @@ type Page struct {
 // applied unless all of it is: when the page is served untouched, so are its
 // headers.
 type Injection struct {
-	// Markup is inserted at the real end of the body.
+	// Markup is inserted at the real end of the head (see the package
+	// doc); it must be elements a head may hold, such as scripts.
 	Markup []byte
 	// Header holds headers to send instead of the page's own: each key
 	// replaces all the values of that header.
@@ -484,13 +486,39 @@ func (w *Writer) FlushError() error {
 }
 
 // complete reports whether the held body is a whole HTML page (see
-// layout.complete). Finish reuses what it read.
+// layout.complete). Finish reuses what it read. When the scan stopped at
+// the <body> start tag (layout.early), it did not read the end: the page
+// counts as whole when its text ends with </html>, then only whitespace and
+// comments. Text that only looks so (an "</html>" in a comment, say) keeps
+// a streaming page held until its next write: late, never changed.
 func (w *Writer) complete() bool {
 	if len(w.held.b) == 0 || (w.clen >= 0 && int64(len(w.held.b)) != w.clen) {
 		return false
 	}
-	_, reason := w.read()
-	return reason == "" && w.lay.complete
+	page, reason := w.read()
+	return reason == "" && (w.lay.complete || w.lay.early && endsWithHTMLEnd(page))
+}
+
+// endsWithHTMLEnd reports whether b ends with an </html> end tag followed
+// by nothing but whitespace and comments, read as text.
+func endsWithHTMLEnd(b []byte) bool {
+	for {
+		b = bytes.TrimRight(b, " \t\n\f\r")
+		if !bytes.HasSuffix(b, []byte("-->")) {
+			break
+		}
+		i := bytes.LastIndex(b, []byte("<!--"))
+		if i < 0 {
+			return false
+		}
+		b = b[:i]
+	}
+	i := bytes.LastIndexByte(b, '<')
+	if i < 0 || !hasFoldPrefix(b[i:], "</html") {
+		return false
+	}
+	rest := bytes.TrimLeft(b[i+len("</html"):], " \t\n\f\r")
+	return len(rest) == 1 && rest[0] == '>'
 }
 
 // Hijack writes out what is held and hands over the connection. It fails
@@ -775,6 +803,8 @@ func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 		return nil, "empty body"
 	case w.lay.at < 0:
 		return nil, w.lay.why
+	case w.lay.foreign:
+		return nil, "the body ends inside <svg> or <math>"
 	}
 	if w.replace != nil {
 		var reason string

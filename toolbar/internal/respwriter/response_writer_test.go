@@ -186,10 +186,17 @@ func page(n int) string {
 	return b.String()
 }
 
-// injected is page as the Writer serves it: page has one </body>.
+// injected is page as the Writer serves it: the snippet before its
+// </head>, else its <body>, else its </body>; page holds one of them, in
+// none of its comments, scripts or attributes.
 func injected(page string) string {
-	i := strings.Index(strings.ToLower(page), "</body>")
-	return page[:i] + snippet + page[i:]
+	low := strings.ToLower(page)
+	for _, at := range []string{"</head>", "<body", "</body>"} {
+		if i := strings.Index(low, at); i >= 0 {
+			return page[:i] + snippet + page[i:]
+		}
+	}
+	panic("no place for the snippet in " + page)
 }
 
 // inserts is a Snippet that inserts markup.
@@ -219,19 +226,19 @@ func TestInjectsIntoHTML(t *testing.T) {
 		size    int
 	}{
 		{
-			name:    "a plain page gets the snippet once, before </body>",
+			name:    "a plain page gets the snippet once, before <body>",
 			handler: htmlHandler(small),
-			want:    "<html><body><p>hi</p>" + snippet + "</body></html>",
+			want:    "<html>" + snippet + "<body><p>hi</p></body></html>",
 		},
 		{
-			name:    "an upper-case </BODY> is found",
+			name:    "an upper-case <BODY> is found",
 			handler: htmlHandler("<HTML><BODY>hi</BODY></HTML>"),
-			want:    "<HTML><BODY>hi" + snippet + "</BODY></HTML>",
+			want:    "<HTML>" + snippet + "<BODY>hi</BODY></HTML>",
 		},
 		{
-			name:    "a </body> in a script is not the end of the body",
-			handler: htmlHandler(`<body><script>let s = "</body>"</script></body>`),
-			want:    `<body><script>let s = "</body>"</script>` + snippet + `</body>`,
+			name:    "a </head> in a script is not the end of the head",
+			handler: htmlHandler(`<html><head><script>let s = "</head>"</script></head><body></body>`),
+			want:    `<html><head><script>let s = "</head>"</script>` + snippet + `</head><body></body>`,
 		},
 		{
 			name:    "a document with no </body> gets the snippet at its end",
@@ -458,8 +465,13 @@ func TestPassesThrough(t *testing.T) {
 			reason:  "fragment (no <html>, <body> or doctype)",
 		},
 		{
-			name:    "a page that ends inside an unclosed <textarea> gets nothing",
-			handler: htmlHandler("<!DOCTYPE html><body><form><textarea></body></html>"),
+			name:    "a page with no <body> whose </body> is inside an <svg> gets nothing",
+			handler: htmlHandler("<!DOCTYPE html><p><svg><path d=x/></body></html>"),
+			reason:  "the body ends inside <svg> or <math>",
+		},
+		{
+			name:    "a page with no <body> that ends inside an unclosed <textarea> gets nothing",
+			handler: htmlHandler("<!DOCTYPE html><form><textarea></body></html>"),
 			reason:  "the page ends inside <textarea>",
 		},
 		{
@@ -882,7 +894,7 @@ func TestHijackUnsupported(t *testing.T) {
 	if res := w.Finish(); !res.Injected {
 		t.Errorf("after a failed Hijack, Result = %+v, want injected", res)
 	}
-	if got := rec.Body.String(); got != "<body>"+snippet+"</body>" {
+	if got := rec.Body.String(); got != snippet+"<body></body>" {
 		t.Errorf("body %q", got)
 	}
 }

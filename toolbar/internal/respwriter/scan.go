@@ -11,11 +11,20 @@ import (
 // body really ends, whether the page is a whole document, and the
 // Content-Security-Policy its head declares.
 type layout struct {
-	// at is where the snippet goes: before the first real </body> end tag,
-	// else before the first real </html>, else at the end of a document that
-	// omits both; -1 when nowhere, and why says why.
+	// at is where the snippet goes: before the first real </head> end tag,
+	// else before the first real <body> start tag; in a page with neither,
+	// before the first real </body> end tag, else before the first real
+	// </html>, else at the end of a document that omits both; -1 when
+	// nowhere, and why says why.
 	at  int
 	why string
+	// early reports that the scan stopped at the <body> start tag: what
+	// follows it was not read, and complete is false.
+	early bool
+	// foreign reports that at lies in SVG or MathML content (a page with
+	// no <body> start tag, whose </body> comes before its </svg>), where the
+	// snippet's scripts would be SVG's or MathML's.
+	foreign bool
 	// complete reports that the page ends with its real </html> end tag,
 	// followed by nothing but whitespace and comments: a page rendered to
 	// the end, not the first part of a stream.
@@ -43,23 +52,33 @@ type metaCSP struct {
 // browser, never shown as text.
 //
 // A page is a document when it has a doctype, an <html> or <body> start
-// tag, or a real </body> or </html> end tag; anything else is a fragment (an
-// htmx partial, say), which gets nothing.
+// tag, or a real </head>, </body> or </html> end tag; anything else is a
+// fragment (an htmx partial, say), which gets nothing.
+//
+// The snippet is scripts only (the toolbar's script makes its own element),
+// so it may go in the head, and most pages have a <body> start tag, where
+// the head has certainly ended: scan stops there, so a page costs what its
+// head costs to read, not what it weighs.
 //
 // It runs on every page the toolbar observes, so it reads most tags without
 // stopping: see skim.
-func scan(b []byte) layout { return scanWith(b, !haveMasks) }
+func scan(b []byte) layout { return scanWith(b, !haveMasks, false) }
 
-// scanWith is scan, with skimBytes when bytewise.
-func scanWith(b []byte, bytewise bool) layout {
-	s := scanner{b: b, bytewise: bytewise, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
+// scanWith is scan, with skimBytes when bytewise, and reading on past the
+// <body> start tag (as if the page had none) when toEnd.
+func scanWith(b []byte, bytewise, toEnd bool) layout {
+	s := scanner{b: b, bytewise: bytewise, toEnd: toEnd, headEnd: -1, bodyStart: -1, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
 	s.run()
-	l := layout{at: -1, meta: s.meta}
+	l := layout{at: -1, meta: s.meta, early: s.bodyStart >= 0}
 	switch {
+	case s.headEnd >= 0:
+		l.at = s.headEnd
+	case s.bodyStart >= 0:
+		l.at = s.bodyStart
 	case s.bodyEnd >= 0:
-		l.at = s.bodyEnd
+		l.at, l.foreign = s.bodyEnd, s.bodyEndForeign
 	case s.htmlEnd >= 0:
-		l.at = s.htmlEnd
+		l.at, l.foreign = s.htmlEnd, s.htmlEndForeign
 	case !s.doc:
 		l.why = "fragment (no <html>, <body> or doctype)"
 	case s.eofIn != "":
@@ -67,9 +86,9 @@ func scanWith(b []byte, bytewise bool) layout {
 	case s.templates > 0:
 		l.why = "the page ends inside <template>"
 	default:
-		l.at = len(b)
+		l.at, l.foreign = len(b), len(s.stack) > 0
 	}
-	l.complete = s.eofIn == "" && s.templates == 0 && s.lastHTMLEnd >= 0 && onlyComments(b[s.lastHTMLEnd:])
+	l.complete = !l.early && s.eofIn == "" && s.templates == 0 && s.lastHTMLEnd >= 0 && onlyComments(b[s.lastHTMLEnd:])
 	return l
 }
 
@@ -88,16 +107,20 @@ type frame struct {
 type scanner struct {
 	b         []byte
 	bytewise  bool // skimBytes, not skimMasks
+	toEnd     bool // not stopping at <body>
 	i         int
 	doc       bool // a doctype, <html>, <body>, </body> or </html> seen
 	inBody    bool // a <body> start tag or a real </body> seen: no more head
 	templates int  // open <template> elements
 	stack     []frame
 
-	bodyEnd, htmlEnd int // offsets of the first real </body> and </html>
-	lastHTMLEnd      int // just after the last real </html>
-	eofIn            string
-	meta             []metaCSP
+	headEnd, bodyStart int // offsets of the first real </head> and <body>
+	bodyEnd, htmlEnd   int // offsets of the first real </body> and </html>
+	bodyEndForeign     bool
+	htmlEndForeign     bool // each in SVG or MathML
+	lastHTMLEnd        int  // just after the last real </html>
+	eofIn              string
+	meta               []metaCSP
 }
 
 // foreign reports whether the tokenizer is in SVG or MathML content, where
@@ -248,6 +271,7 @@ func skimBytes(b []byte, i int, p *pairs) int {
 // text it opens.
 func (s *scanner) startTag() bool {
 	b := s.b
+	lt, outside := s.i-1, len(s.stack) == 0 // outside SVG and MathML
 	n := nameEnd(b, s.i)
 	end, self := tagEnd(b, n)
 	if end < 0 {
@@ -285,6 +309,10 @@ func (s *scanner) startTag() bool {
 		s.doc = true
 		if s.templates == 0 {
 			s.inBody = true
+			if outside && !s.toEnd {
+				s.bodyStart = lt
+				return false // the head is over: see scan
+			}
 		}
 	case elemMeta:
 		if !s.inBody && s.templates == 0 {
@@ -368,18 +396,22 @@ func (s *scanner) endTag(lt int) bool {
 				s.stack = s.stack[:len(s.stack)-1]
 			}
 		}
+	case elemHead:
+		if s.templates == 0 && len(s.stack) == 0 && s.headEnd < 0 {
+			s.doc, s.headEnd = true, lt
+		}
 	case elemBody:
 		if s.templates == 0 {
 			s.doc, s.inBody = true, true
 			if s.bodyEnd < 0 {
-				s.bodyEnd = lt
+				s.bodyEnd, s.bodyEndForeign = lt, len(s.stack) > 0
 			}
 		}
 	case elemHTML:
 		if s.templates == 0 {
 			s.doc, s.inBody = true, true
 			if s.htmlEnd < 0 {
-				s.htmlEnd = lt
+				s.htmlEnd, s.htmlEndForeign = lt, len(s.stack) > 0
 			}
 			s.lastHTMLEnd = end
 		}
@@ -518,13 +550,14 @@ const (
 	elemBR
 	elemP
 	elemFont
+	elemHead
 	elemCount
 )
 
 // elemNames are the elements' names, in lower case.
 var elemNames = [elemCount]string{"", "html", "body", "meta", "template", "svg", "math", "script", "style", "xmp",
 	"iframe", "noembed", "noframes", "noscript", "title", "textarea", "plaintext", "foreignobject", "desc",
-	"mi", "mo", "mn", "ms", "mtext", "annotation-xml", "br", "p", "font"}
+	"mi", "mo", "mn", "ms", "mtext", "annotation-xml", "br", "p", "font", "head"}
 
 // tag is what scan knows of a tag name.
 type tag struct {
@@ -660,7 +693,7 @@ func init() {
 	// endTag looks at outside SVG and MathML.
 	add(&htmlPairs.start, "html", "body", "meta", "template", "svg", "math", "script", "style", "xmp",
 		"iframe", "noembed", "noframes", "noscript", "title", "textarea", "plaintext")
-	add(&htmlPairs.end, "body", "html", "template")
+	add(&htmlPairs.end, "head", "body", "html", "template")
 	// Those it looks at in foreign content: what leaves it, integration
 	// points, and what a frame may be named.
 	add(&foreignPairs.start, breakingOut...)

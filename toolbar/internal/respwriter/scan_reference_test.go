@@ -9,15 +9,19 @@ import (
 // tag read in full, a state at a time, its name compared as a string.
 // FuzzScan and TestScanMatchesReference check that scan finds what scanRef
 // finds; a change to what scan finds is made to both.
-func scanRef(b []byte) layout {
-	s := scannerRef{b: b, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
+func scanRef(b []byte, toEnd bool) layout {
+	s := scannerRef{b: b, toEnd: toEnd, headEnd: -1, bodyStart: -1, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
 	s.run()
-	l := layout{at: -1, meta: s.meta}
+	l := layout{at: -1, meta: s.meta, early: s.bodyStart >= 0}
 	switch {
+	case s.headEnd >= 0:
+		l.at = s.headEnd
+	case s.bodyStart >= 0:
+		l.at = s.bodyStart
 	case s.bodyEnd >= 0:
-		l.at = s.bodyEnd
+		l.at, l.foreign = s.bodyEnd, s.bodyEndForeign
 	case s.htmlEnd >= 0:
-		l.at = s.htmlEnd
+		l.at, l.foreign = s.htmlEnd, s.htmlEndForeign
 	case !s.doc:
 		l.why = "fragment (no <html>, <body> or doctype)"
 	case s.eofIn != "":
@@ -25,9 +29,9 @@ func scanRef(b []byte) layout {
 	case s.templates > 0:
 		l.why = "the page ends inside <template>"
 	default:
-		l.at = len(b)
+		l.at, l.foreign = len(b), len(s.stack) > 0
 	}
-	l.complete = s.eofIn == "" && s.templates == 0 && s.lastHTMLEnd >= 0 && onlyCommentsRef(b[s.lastHTMLEnd:])
+	l.complete = !l.early && s.eofIn == "" && s.templates == 0 && s.lastHTMLEnd >= 0 && onlyCommentsRef(b[s.lastHTMLEnd:])
 	return l
 }
 
@@ -45,16 +49,20 @@ type frameRef struct {
 
 type scannerRef struct {
 	b         []byte
+	toEnd     bool
 	i         int
 	doc       bool // a doctype, <html>, <body>, </body> or </html> seen
 	inBody    bool // a <body> start tag or a real </body> seen: no more head
 	templates int  // open <template> elements
 	stack     []frameRef
 
-	bodyEnd, htmlEnd int // offsets of the first real </body> and </html>
-	lastHTMLEnd      int // just after the last real </html>
-	eofIn            string
-	meta             []metaCSP
+	headEnd, bodyStart int // offsets of the first real </head> and <body>
+	bodyEnd, htmlEnd   int // offsets of the first real </body> and </html>
+	bodyEndForeign     bool
+	htmlEndForeign     bool
+	lastHTMLEnd        int // just after the last real </html>
+	eofIn              string
+	meta               []metaCSP
 }
 
 // foreign reports whether the tokenizer is in SVG or MathML content, where
@@ -113,6 +121,7 @@ func (s *scannerRef) startTag() bool {
 		s.eofIn = "a tag"
 		return false
 	}
+	lt, outside := s.i-1, len(s.stack) == 0
 	foreign := s.foreign()
 	var low [16]byte
 	name := lowerRef(&low, b[s.i:n])
@@ -146,6 +155,10 @@ func (s *scannerRef) startTag() bool {
 		s.doc = true
 		if s.templates == 0 {
 			s.inBody = true
+			if outside && !s.toEnd {
+				s.bodyStart = lt
+				return false
+			}
 		}
 	case "meta":
 		if !s.inBody && s.templates == 0 {
@@ -240,18 +253,22 @@ func (s *scannerRef) endTag(lt int) bool {
 				s.stack = s.stack[:len(s.stack)-1]
 			}
 		}
+	case "head":
+		if s.templates == 0 && len(s.stack) == 0 && s.headEnd < 0 {
+			s.doc, s.headEnd = true, lt
+		}
 	case "body":
 		if s.templates == 0 {
 			s.doc, s.inBody = true, true
 			if s.bodyEnd < 0 {
-				s.bodyEnd = lt
+				s.bodyEnd, s.bodyEndForeign = lt, len(s.stack) > 0
 			}
 		}
 	case "html":
 		if s.templates == 0 {
 			s.doc, s.inBody = true, true
 			if s.htmlEnd < 0 {
-				s.htmlEnd = lt
+				s.htmlEnd, s.htmlEndForeign = lt, len(s.stack) > 0
 			}
 			s.lastHTMLEnd = end
 		}

@@ -56,7 +56,7 @@ func BenchmarkScan(b *testing.B) {
 				b.ReportAllocs()
 				b.SetBytes(int64(len(page)))
 				for b.Loop() {
-					scanWith(page, pass.bytewise)
+					scanWith(page, pass.bytewise, true)
 				}
 			})
 		}
@@ -65,9 +65,16 @@ func BenchmarkScan(b *testing.B) {
 
 func TestScanPages(t *testing.T) {
 	for _, p := range scanPages {
-		t.Run(fmt.Sprintf("the %s page gets the snippet before its </body>", p.name), func(t *testing.T) {
-			if l := scan([]byte(p.page)); l.at != strings.LastIndex(p.page, "</body>") || !l.complete {
-				t.Errorf("scan = %+v, want at %d and complete", l, strings.LastIndex(p.page, "</body>"))
+		t.Run(fmt.Sprintf("the %s page gets the snippet before its </head> or <body>, having read no further", p.name), func(t *testing.T) {
+			want := strings.Index(p.page, "</head>")
+			if want < 0 {
+				want = strings.Index(p.page, "<body>")
+			}
+			if l := scan([]byte(p.page)); l.at != want || !l.early {
+				t.Errorf("scan = %+v, want at %d and early", l, want)
+			}
+			if l := scanWith([]byte(p.page), !haveMasks, true); !l.complete {
+				t.Errorf("scanning to the end = %+v, want complete", l)
 			}
 			checkScan(t, []byte(p.page))
 		})
@@ -144,14 +151,16 @@ func soup(r *rand.Rand) []byte {
 	return b
 }
 
-// checkScan fails t unless scan, with skimMasks and with skimBytes, reads
-// page as scanRef does.
+// checkScan fails t unless scan, with skimMasks and with skimBytes,
+// stopping at <body> or not, reads page as scanRef does.
 func checkScan(t *testing.T, page []byte) {
 	t.Helper()
-	want := scanRef(page)
-	for _, bytewise := range []bool{false, true} {
-		if got := scanWith(page, bytewise); !reflect.DeepEqual(got, want) {
-			t.Fatalf("scanWith(%q, %v)\n = %+v\nwant %+v", page, bytewise, got, want)
+	for _, toEnd := range []bool{false, true} {
+		want := scanRef(page, toEnd)
+		for _, bytewise := range []bool{false, true} {
+			if got := scanWith(page, bytewise, toEnd); !reflect.DeepEqual(got, want) {
+				t.Fatalf("scanWith(%q, %v, %v)\n = %+v\nwant %+v", page, bytewise, toEnd, got, want)
+			}
 		}
 	}
 }
