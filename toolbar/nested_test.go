@@ -34,7 +34,7 @@ func TestAToolbarInsideAnotherObservedRequestStepsAside(t *testing.T) {
 			r := httptest.NewRequest("GET", "/", nil)
 			r.RemoteAddr = "127.0.0.1:1234"
 			h.ServeHTTP(w, r)
-			if n := strings.Count(w.Body.String(), `id="debugtoolbar"`); n != 1 {
+			if n := strings.Count(w.Body.String(), `id="debugtoolbar-data"`); n != 1 {
 				t.Errorf("the toolbar is in the page %d times", n)
 			}
 			after, _ := outer.History(t.Context())

@@ -525,7 +525,7 @@ func undoAdditions(t *testing.T, got, want seen, tt passCase) seen {
 		}
 		switch {
 		case !ok:
-			t.Errorf("observing: no snippet before </body> in %.300q", body)
+			t.Errorf("observing: no snippet before </head> in %.300q", body)
 		case !bytes.Equal(page, wantPage):
 			t.Errorf("observing: the page without the snippet differs from the page\n got %.300q\nwant %.300q", page, wantPage)
 		default:
@@ -565,9 +565,9 @@ func undoAdditions(t *testing.T, got, want seen, tt passCase) seen {
 }
 
 // stripSnippet returns body without the toolbar's snippet, and whether it
-// had one, right before its </body>.
+// had one, right before its </head>.
 func stripSnippet(body []byte) ([]byte, bool) {
-	i := bytes.Index(body, []byte(`<div id="debugtoolbar"></div>`))
+	i := bytes.Index(body, []byte(`<script id="debugtoolbar-data"`))
 	if i < 0 {
 		return body, false
 	}
@@ -579,7 +579,7 @@ func stripSnippet(body []byte) ([]byte, bool) {
 		}
 		end += j + len("</script>")
 	}
-	if !bytes.HasPrefix(body[end:], []byte("</body>")) {
+	if !bytes.HasPrefix(body[end:], []byte("</head>")) {
 		return body, false
 	}
 	return append(body[:i:i], body[end:]...), true

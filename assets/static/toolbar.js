@@ -7,13 +7,16 @@
 // new page's record.
 (function () {
   "use strict";
-  var root = document.getElementById("debugtoolbar");
+  // The snippet is this script and its data, at the end of the head; the
+  // toolbar's element is made here.
   var dataEl = document.getElementById("debugtoolbar-data");
-  if (!root || !dataEl || root.shadowRoot) return;
+  if (!dataEl) return;
   // One toolbar per document: a snippet that arrives later (in a body a
   // script swapped in) hands its page to the running toolbar.
   var running = Symbol.for("debugtoolbar");
-  if (window[running]) { window[running](root, dataEl); return; }
+  if (window[running]) { window[running](dataEl); return; }
+  var root = document.createElement("div");
+  root.id = "debugtoolbar";
   var page = JSON.parse(dataEl.textContent);
   var nonce = (document.currentScript && document.currentScript.nonce) || dataEl.nonce || "";
   // The page's CSP may give stylesheets a nonce of their own.
@@ -798,10 +801,11 @@
   document.addEventListener("turbo:load", turboRendered);
   // Any other history navigation inside the document.
   window.addEventListener("popstate", function () { setTimeout(restorePage, 0); });
-  window[running] = function (otherRoot, otherData) {
+  window[running] = function (otherData) {
     try {
       var r = JSON.parse(otherData.textContent).record;
-      if (otherRoot !== root) otherRoot.remove();
+      var old = document.getElementById("debugtoolbar");
+      if (old && old !== root) old.remove(); // an earlier version's element
       if (otherData !== dataEl) otherData.remove();
       if (r && r.id !== pageRec.id) enterPage(r);
     } catch (e) { /* never break the page */ }

@@ -98,7 +98,7 @@ func TestChisUsualStackInjectsWhateverTheClientAccepts(t *testing.T) {
 				defer srv.Close()
 				for _, ae := range acceptEncodings {
 					res, raw := rawGet(t, srv.URL+"/posts/1", "Accept-Encoding", ae)
-					if res.status != http.StatusOK || strings.Count(res.body, `id="debugtoolbar"`) != 1 || !strings.HasSuffix(res.body, "</body></html>") {
+					if res.status != http.StatusOK || strings.Count(res.body, `id="debugtoolbar-data"`) != 1 || !strings.HasSuffix(res.body, "</body></html>") {
 						t.Errorf("Accept-Encoding %q: %d, Content-Encoding %q, %q", ae, res.status, res.header.Get("Content-Encoding"), res.body)
 						continue
 					}
@@ -159,7 +159,7 @@ func TestChisUsualStackIsUnchangedForClientsNotObserved(t *testing.T) {
 			r := httptest.NewRequest("GET", "/posts/1", nil)
 			r.RemoteAddr = "192.0.2.1:4000"
 			ChiStack(tb, compress).ServeHTTP(w, r)
-			if w.Header().Get("X-Debug-Token") == "" || !strings.Contains(w.Body.String(), `id="debugtoolbar"`) {
+			if w.Header().Get("X-Debug-Token") == "" || !strings.Contains(w.Body.String(), `id="debugtoolbar-data"`) {
 				t.Errorf("the allowed client is not observed: %v %q", w.Header(), w.Body)
 			}
 		})

@@ -100,7 +100,7 @@ func TestEachRecipeInjectsTheToolbarAndRecordsTheRoute(t *testing.T) {
 			defer srv.Close()
 
 			res := get(t, srv.URL+"/posts/7")
-			if res.status != http.StatusOK || strings.Count(res.body, `id="debugtoolbar"`) != 1 || !strings.Contains(res.body, "<h1>Post 7</h1>") {
+			if res.status != http.StatusOK || strings.Count(res.body, `id="debugtoolbar-data"`) != 1 || !strings.Contains(res.body, "<h1>Post 7</h1>") {
 				t.Fatalf("the page: %d %q", res.status, res.body)
 			}
 			rec := fetchRecord(t, srv.URL, res)

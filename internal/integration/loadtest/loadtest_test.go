@@ -212,12 +212,12 @@ func check(tg target, observed bool, res *http.Response, body string) string {
 		}
 		return ""
 	}
-	// The page with the snippet inserted just before </body>.
-	k := strings.LastIndex(tg.want, "</body>")
+	// The page with the snippet inserted just before </head>.
+	k := strings.Index(tg.want, "</head>")
 	before, after := tg.want[:k], tg.want[k:]
 	if !strings.HasPrefix(body, before) || !strings.HasSuffix(body, after) ||
-		!strings.HasPrefix(body[len(before):], `<div id="debugtoolbar"></div>`) || len(body) <= len(tg.want) {
-		return fmt.Sprintf("observed page %q is not the page with the toolbar before </body>", body)
+		!strings.HasPrefix(body[len(before):], `<script id="debugtoolbar-data"`) || len(body) <= len(tg.want) {
+		return fmt.Sprintf("observed page %q is not the page with the toolbar before </head>", body)
 	}
 	if cl := res.Header.Get("Content-Length"); cl != strconv.Itoa(len(body)) {
 		return fmt.Sprintf("Content-Length %s for %d bytes", cl, len(body))

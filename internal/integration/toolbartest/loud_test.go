@@ -158,7 +158,7 @@ func TestLoudModeRaisesAnErrorPageInsteadOfAHeldPage(t *testing.T) {
 	if len(link) != 1 || countsAttr(link[0], "href") != "/__debug__/requests/"+res.Header.Get("X-Debug-Token") {
 		t.Errorf("record link %v", link)
 	}
-	if countsByID(doc, "debugtoolbar") == nil {
+	if countsByID(doc, "debugtoolbar-data") == nil {
 		t.Errorf("the toolbar is not on the error page: %q", body)
 	}
 
