@@ -1,7 +1,10 @@
 // Package sqllex splits a SQL statement into tokens. It is the one lexer of
-// sqltrace.Fingerprint and panels.FormatSQL, so that the shape of a
-// statement and the statement shown to the user never disagree on where a
-// string ends, what is a placeholder or which word is a keyword.
+// sqltrace.Fingerprint, panels.FormatSQL and the toolbar's redaction of SQL,
+// so that the shape of a statement, the statement shown to the user and what
+// is hidden in it never disagree on where a string ends, what is a
+// placeholder or which word is a keyword. (Redaction reads a statement a
+// second time where another dialect would split it otherwise, see
+// toolbar/redact_sql.go.)
 //
 // It reads bytes, not grammar, so it never fails: an unterminated string,
 // quoted name or comment runs to the end of the statement. It reads each byte
