@@ -67,13 +67,13 @@ type keyRecorder struct {
 func (k *keyRecorder) DialHook(next redis.DialHook) redis.DialHook { return next }
 
 func (k *keyRecorder) ProcessHook(redis.ProcessHook) redis.ProcessHook {
-	return func(_ context.Context, cmd redis.Cmder) error { k.answer(cmd); return nil }
+	return func(_ context.Context, cmd redis.Cmder) error { return k.answer(cmd) }
 }
 
 func (k *keyRecorder) ProcessPipelineHook(redis.ProcessPipelineHook) redis.ProcessPipelineHook {
 	return func(_ context.Context, cmds []redis.Cmder) error {
 		for _, c := range cmds {
-			k.answer(c)
+			c.SetErr(k.answer(c))
 		}
 		return nil
 	}
@@ -81,8 +81,8 @@ func (k *keyRecorder) ProcessPipelineHook(redis.ProcessPipelineHook) redis.Proce
 
 // answer records the command's keys and gives it an answer that leads
 // the store to its other commands: a trim that removed a record (DEL), a
-// list of an expired one (ZREM).
-func (k *keyRecorder) answer(cmd redis.Cmder) {
+// list of an expired one (ZREM), a GET of a key not kept.
+func (k *keyRecorder) answer(cmd redis.Cmder) error {
 	args := cmd.Args()
 	var keys []any
 	switch name := cmd.Name(); name {
@@ -104,9 +104,10 @@ func (k *keyRecorder) answer(cmd redis.Cmder) {
 		}
 	case *redis.SliceCmd: // MGET: expired
 		c.SetVal(make([]any, len(args)-1))
-	case *redis.StringCmd: // GET: not kept
-		c.SetErr(redis.Nil)
+	case *redis.StringCmd: // GET
+		return redis.Nil
 	}
+	return nil
 }
 
 // TestEveryKeyHashesToOneSlot runs each of the store's operations on a
@@ -140,14 +141,20 @@ func TestEveryKeyHashesToOneSlot(t *testing.T) {
 				t.Fatal(err)
 			}
 			s.Get(ctx, storetest.ID(1))
+			if err := s.SetClearedAt(ctx, t1); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := s.ClearedAt(ctx); err != nil {
+				t.Fatal(err)
+			}
 			if _, err := s.List(ctx, 10); err != nil {
 				t.Fatal(err)
 			}
 			if !rec.keys[c.key] {
 				t.Errorf("the index is not %q; keys: %v", c.key, rec.keys)
 			}
-			if len(rec.keys) < 5 {
-				t.Errorf("only %d keys recorded, want the index and two keys of each of two records: %v", len(rec.keys), rec.keys)
+			if len(rec.keys) < 6 {
+				t.Errorf("only %d keys recorded, want the index, the mark of a clear and two keys of each of two records: %v", len(rec.keys), rec.keys)
 			}
 			want := slot(c.key)
 			for k := range rec.keys {

@@ -15,6 +15,7 @@
 //	{debugtoolbar}:rec:ID   the record, as panels.Record's MarshalJSON encodes it
 //	{debugtoolbar}:sum:ID   its summary, the JSON of panels.Summary
 //	{debugtoolbar}:index    a sorted set of the ids, scored by start time (unix µs)
+//	{debugtoolbar}:cleared  when the history's list was last cleared (RFC 3339), see toolbar.ListClearer
 //
 // Add writes all three in one MULTI transaction, which also trims the index
 // to the newest records; the records it trimmed are deleted right after.
@@ -67,7 +68,10 @@ type Store struct {
 	ttl    time.Duration
 }
 
-var _ toolbar.Store = (*Store)(nil)
+var (
+	_ toolbar.Store       = (*Store)(nil)
+	_ toolbar.ListClearer = (*Store)(nil)
+)
 
 // Option sets one of a Store's settings.
 type Option func(*Store)
@@ -121,6 +125,7 @@ func hasHashTag(prefix string) bool {
 func (s *Store) recKey(id string) string { return s.prefix + "rec:" + id }
 func (s *Store) sumKey(id string) string { return s.prefix + "sum:" + id }
 func (s *Store) index() string           { return s.prefix + "index" }
+func (s *Store) clearedKey() string      { return s.prefix + "cleared" }
 
 // score orders the index by start time, in microseconds: a float64 holds
 // them exactly, where unix nanoseconds need more than its 53 bits.
@@ -235,4 +240,30 @@ func (s *Store) List(ctx context.Context, limit int) ([]panels.Summary, error) {
 		s.rdb.ZRem(ctx, s.index(), expired...)
 	}
 	return out, nil
+}
+
+// SetClearedAt keeps t as when the history's list was cleared, for the TTL,
+// as long as the records it hides are kept.
+func (s *Store) SetClearedAt(ctx context.Context, t time.Time) error {
+	if err := s.rdb.Set(ctx, s.clearedKey(), t.Format(time.RFC3339Nano), s.ttl).Err(); err != nil {
+		return fmt.Errorf("redisstore: keep when the list was cleared: %w", err)
+	}
+	return nil
+}
+
+// ClearedAt returns when the history's list was last cleared, the zero
+// time for never (or longer ago than the TTL).
+func (s *Store) ClearedAt(ctx context.Context) (time.Time, error) {
+	v, err := s.rdb.Get(ctx, s.clearedKey()).Result()
+	if errors.Is(err, redis.Nil) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("redisstore: read when the list was cleared: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("redisstore: %s: %w", s.clearedKey(), err)
+	}
+	return t, nil
 }

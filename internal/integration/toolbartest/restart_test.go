@@ -155,3 +155,70 @@ func TestATornRecordFileIsSkippedAfterARestart(t *testing.T) {
 		t.Errorf("the toolbar warned:\n%s", &logs)
 	}
 }
+
+// TestAClearedListStaysClearedAfterARestart clears the history's list of
+// a toolbar keeping its history in a directory, and starts another on the
+// directory: its list is cleared too, and the old record's page stays.
+func TestAClearedListStaysClearedAfterARestart(t *testing.T) {
+	dir := t.TempDir()
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte("<!doctype html><html><body><p>cleared</p></body></html>"))
+	})
+	serve := func() (*toolbar.Toolbar, *httptest.Server) {
+		tb, err := toolbar.New(toolbar.Config{HistoryDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tb, httptest.NewServer(tb.Middleware(page))
+	}
+	visit := func(srv *httptest.Server, path string) string {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.Header.Get("X-Debug-Token")
+	}
+	listed := func(srv *httptest.Server) []string {
+		var list struct {
+			Requests []struct{ ID string } `json:"requests"`
+		}
+		countsJSON(t, srv.URL+"/__debug__/api/v1/requests", &list)
+		var ids []string
+		for _, r := range list.Requests {
+			ids = append(ids, r.ID)
+		}
+		return ids
+	}
+
+	tb1, srv1 := serve()
+	old := visit(srv1, "/old")
+	m := tokenAttr.FindSubmatch(countsGet(t, srv1.URL+"/__debug__/requests/"+old))
+	if m == nil {
+		t.Fatal("the request page carries no token")
+	}
+	req, _ := http.NewRequest("POST", srv1.URL+"/__debug__/history/clear", nil)
+	req.Header.Set("X-Debugtoolbar-Token", string(m[1]))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("clear: %s", resp.Status)
+	}
+	time.Sleep(time.Millisecond) // the next request starts after the clear
+	newer := visit(srv1, "/new")
+	srv1.Close()
+	if err := tb1.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	_, srv2 := serve()
+	defer srv2.Close()
+	if got := listed(srv2); len(got) != 1 || got[0] != newer {
+		t.Errorf("the history after the restart lists %v, want only %s, the request after the clear", got, newer)
+	}
+	countsGet(t, srv2.URL+"/__debug__/api/v1/requests/"+old) // the cleared record's page stays
+}

@@ -15,6 +15,9 @@
 // mid-write), or of another version, or not a record at all, is skipped:
 // List leaves it out and Get reports the record missing, saying why; it
 // is removed when its turn to be trimmed comes.
+//
+// Beside the records, cleared.json keeps when the history's list was
+// last cleared (SetClearedAt), written the same way.
 package filestore
 
 import (

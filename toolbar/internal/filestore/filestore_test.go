@@ -449,3 +449,47 @@ func fileOf(t *testing.T, p string) []byte {
 	}
 	return b
 }
+
+func TestClearedAt(t *testing.T) {
+	dir := t.TempDir()
+	s := newStore(t, dir, 2, 1<<30)
+	if got, err := s.ClearedAt(t.Context()); err != nil || !got.IsZero() {
+		t.Errorf("ClearedAt of a history never cleared = %v, %v; want the zero time", got, err)
+	}
+	at := time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.FixedZone("", 3600))
+	if err := s.SetClearedAt(t.Context(), at); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ { // trims one
+		if err := s.Add(t.Context(), storetest.Record(storetest.ID(i), t1.Add(time.Duration(i)*time.Second), 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := newStore(t, dir, 2, 1<<30) // another process, or after a restart
+	if got, err := other.ClearedAt(t.Context()); err != nil || !got.Equal(at) {
+		t.Errorf("ClearedAt = %v, %v; want %v", got, err, at)
+	}
+	if sums, err := other.List(t.Context(), 10); err != nil || len(sums) != 2 {
+		t.Errorf("List = %v, %v; want the 2 records kept, not the mark", sums, err)
+	}
+	if got, want := files(t, dir), []string{nameOf(t1.Add(2*time.Second), storetest.ID(2)), nameOf(t1.Add(3*time.Second), storetest.ID(3)), "cleared.json"}; !slices.Equal(got, want) {
+		t.Errorf("directory holds %v, want %v: the mark left by the trim", got, want)
+	}
+	later := at.Add(time.Hour)
+	if err := other.SetClearedAt(t.Context(), later); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ClearedAt(t.Context()); err != nil || !got.Equal(later) {
+		t.Errorf("ClearedAt after another store's clear = %v, %v; want %v", got, err, later)
+	}
+
+	t.Run("a damaged mark is an error naming its file", func(t *testing.T) {
+		p := filepath.Join(dir, "cleared.json")
+		if err := os.WriteFile(p, []byte(`{"cleared_at":"2025-`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ClearedAt(t.Context()); err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("ClearedAt = %v, want an error naming %s", err, p)
+		}
+	})
+}
