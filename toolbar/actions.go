@@ -22,10 +22,13 @@ func (tb *Toolbar) acceptFinding(w http.ResponseWriter, r *http.Request) {
 
 // clearHistory empties the history's list: the requests kept so far are
 // no longer listed, though their pages stay where they are (links to them
-// keep working until the store evicts them). It is this process's list:
-// another process sharing the store keeps its own.
+// keep working until the store evicts them). A store that keeps the mark
+// (ListClearer) clears the list of every process on it, and after a
+// restart; with another, it is this process's list, until it stops.
 func (tb *Toolbar) clearHistory(w http.ResponseWriter, r *http.Request) {
-	tb.history.clearList(time.Now())
+	if err := tb.history.clearList(r.Context(), time.Now()); err != nil {
+		tb.log.Warn("debugtoolbar: could not keep in the history store that the list was cleared; it is cleared in this process only", "error", err)
+	}
 	writeJSON(w, http.StatusOK, struct {
 		Cleared bool `json:"cleared"`
 	}{true})

@@ -31,7 +31,9 @@ type history struct {
 	pending sync.WaitGroup
 	warn    sync.Once // the queue was full
 	// clearedAt hides the records that started before it from the list
-	// (Clear on the history page); their pages stay.
+	// (Clear on the history page); their pages stay. It is the later of
+	// the clears of this process and the mark last read from a store that
+	// keeps one (ListClearer).
 	clearedAt atomic.Int64 // Unix ns, 0 for never
 }
 
@@ -119,16 +121,46 @@ func (h *history) get(ctx context.Context, id string) (*panels.Record, error) {
 	return h.store.Get(ctx, id)
 }
 
-// list returns the newest summaries: the store's, with those still on
-// their way to it.
-// clearList hides the records that started before at from the list.
-func (h *history) clearList(at time.Time) { h.clearedAt.Store(at.UnixNano()) }
+// clearList hides the records that started before at from the list, and
+// keeps the mark in the store when it can.
+func (h *history) clearList(ctx context.Context, at time.Time) error {
+	h.raiseCleared(at.UnixNano())
+	if lc, ok := h.store.(ListClearer); ok {
+		return lc.SetClearedAt(ctx, at)
+	}
+	return nil
+}
 
-// list returns the newest summaries, those the list was cleared of left
-// out.
+// raiseCleared moves the mark to ns unless it is later already.
+func (h *history) raiseCleared(ns int64) {
+	for {
+		old := h.clearedAt.Load()
+		if ns <= old || h.clearedAt.CompareAndSwap(old, ns) {
+			return
+		}
+	}
+}
+
+// cleared returns the mark, read again from a store that keeps one, so
+// that a clear in another process, or before a restart, counts.
+func (h *history) cleared(ctx context.Context) int64 {
+	if lc, ok := h.store.(ListClearer); ok {
+		t, err := lc.ClearedAt(ctx)
+		switch {
+		case err != nil:
+			h.log.Debug("debugtoolbar: reading when the history's list was cleared", "error", err)
+		case !t.IsZero():
+			h.raiseCleared(t.UnixNano())
+		}
+	}
+	return h.clearedAt.Load()
+}
+
+// list returns the newest summaries (the store's, with those still on
+// their way to it), those the list was cleared of left out.
 func (h *history) list(ctx context.Context, limit int) ([]panels.Summary, error) {
 	list, err := h.listAll(ctx, limit)
-	if c := h.clearedAt.Load(); c != 0 {
+	if c := h.cleared(ctx); c != 0 {
 		list = slices.DeleteFunc(list, func(s panels.Summary) bool { return s.Start.UnixNano() < c })
 	}
 	return list, err
@@ -172,3 +204,9 @@ func (s fileStore) Get(ctx context.Context, id string) (*panels.Record, error) {
 func (s fileStore) List(ctx context.Context, limit int) ([]panels.Summary, error) {
 	return s.fs.List(ctx, limit)
 }
+
+func (s fileStore) SetClearedAt(ctx context.Context, t time.Time) error {
+	return s.fs.SetClearedAt(ctx, t)
+}
+
+func (s fileStore) ClearedAt(ctx context.Context) (time.Time, error) { return s.fs.ClearedAt(ctx) }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 )
@@ -103,4 +104,80 @@ func TestAConfiguredStoreKeepsWhatMemoryNoLongerHolds(t *testing.T) {
 	if err != nil || len(list) != 2 || list[0].ID != ids[2] || list[1].ID != ids[1] {
 		t.Errorf("History = %+v (%v); want the newest 2, newest first", list, err)
 	}
+}
+
+// clearerStore is a fakeStore that keeps the mark of a clear, or fails to.
+type clearerStore struct {
+	*fakeStore
+	mu  sync.Mutex
+	at  time.Time
+	err error
+}
+
+func (s *clearerStore) SetClearedAt(_ context.Context, t time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	s.at = t
+	return nil
+}
+
+func (s *clearerStore) ClearedAt(context.Context) (time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.at, s.err
+}
+
+func TestTheMarkOfAClearIsKeptInAStoreThatCan(t *testing.T) {
+	page := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {})
+	t.Run("kept in the store, and read from it at every list", func(t *testing.T) {
+		st := &clearerStore{fakeStore: newFakeStore()}
+		tb, err := New(Config{Store: st})
+		if err != nil {
+			t.Fatal(err)
+		}
+		observe(t, tb, page, httptest.NewRequest("GET", "/old", nil))
+		if w := postAction(tb, "/__debug__/history/clear", nil, true); w.Code != http.StatusOK {
+			t.Fatalf("clear: %d %s", w.Code, w.Body)
+		}
+		if st.at.IsZero() {
+			t.Errorf("the store keeps no mark")
+		}
+		// Another process clears later still.
+		time.Sleep(time.Millisecond)
+		observe(t, tb, page, httptest.NewRequest("GET", "/between", nil))
+		time.Sleep(time.Millisecond)
+		st.SetClearedAt(t.Context(), time.Now())
+		observe(t, tb, page, httptest.NewRequest("GET", "/new", nil))
+		if list, _ := tb.History(t.Context()); len(list) != 1 || list[0].Path != "/new" {
+			t.Errorf("history = %+v, want only /new: the store's later clear counts", list)
+		}
+		// A mark the store lost does not bring the records back.
+		st.SetClearedAt(t.Context(), time.Time{})
+		if list, _ := tb.History(t.Context()); len(list) != 1 {
+			t.Errorf("history = %+v after the store lost its mark, want only /new", list)
+		}
+	})
+	t.Run("a store that fails clears this process's list all the same", func(t *testing.T) {
+		st := &clearerStore{fakeStore: newFakeStore(), err: errors.New("store down")}
+		var logs strings.Builder
+		tb, err := New(Config{Store: st, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		observe(t, tb, page, httptest.NewRequest("GET", "/old", nil))
+		if w := postAction(tb, "/__debug__/history/clear", nil, true); w.Code != http.StatusOK {
+			t.Fatalf("clear: %d %s", w.Code, w.Body)
+		}
+		time.Sleep(time.Millisecond)
+		observe(t, tb, page, httptest.NewRequest("GET", "/new", nil))
+		if list, _ := tb.History(t.Context()); len(list) != 1 || list[0].Path != "/new" {
+			t.Errorf("history = %+v, want only /new", list)
+		}
+		if !strings.Contains(logs.String(), "store down") {
+			t.Errorf("no warning of the failed store:\n%s", logs.String())
+		}
+	})
 }

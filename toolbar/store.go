@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"sync"
+	"time"
 
 	"github.com/debugtoolbar/debugtoolbar/panels"
 )
@@ -20,6 +21,13 @@ import (
 // keeps the record itself, as the memory store does, sees grow). A store
 // that keeps records elsewhere keeps their JSON encoding
 // (panels.Record's MarshalJSON), which decodes back into the same record.
+//
+// "Clear the list" on the history page hides the records that started
+// before it from the list (their pages stay). A store that implements
+// ListClearer keeps that mark, so that it outlives the process and every
+// process on the store sees it; with any other store the mark is the
+// process's own, forgotten when it stops. HistoryDir's store and the
+// Redis store implement it.
 type Store interface {
 	// Add keeps a finished record, evicting the oldest when full.
 	Add(ctx context.Context, rec *panels.Record) error
@@ -29,6 +37,22 @@ type Store interface {
 	// List returns the summaries of at most limit of the newest kept
 	// records, newest first.
 	List(ctx context.Context, limit int) ([]panels.Summary, error)
+}
+
+// ListClearer is a Store that keeps when the history's list was last
+// cleared. The toolbar reads the mark when it starts and at every list
+// (it leaves out the records that started before it; the store's List
+// still returns them), and sets it when the list is cleared. When a
+// Store does not implement ListClearer, or its methods fail, the toolbar
+// keeps the mark in memory; of a mark read and one set in this process,
+// the later counts.
+type ListClearer interface {
+	// SetClearedAt keeps t as when the list was cleared, replacing the
+	// mark kept before.
+	SetClearedAt(ctx context.Context, t time.Time) error
+	// ClearedAt returns the mark SetClearedAt kept, or the zero time
+	// when the list was never cleared (or its mark has expired).
+	ClearedAt(ctx context.Context) (time.Time, error)
 }
 
 // ErrNotFound is the error a Store's Get wraps when it keeps no record

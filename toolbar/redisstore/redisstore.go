@@ -10,19 +10,31 @@
 //
 // # Keys
 //
-// For a record with id ID and the default prefix "debugtoolbar:":
+// For a record with id ID and the default prefix "{debugtoolbar}:":
 //
-//	debugtoolbar:rec:ID   the record, as panels.Record's MarshalJSON encodes it
-//	debugtoolbar:sum:ID   its summary, the JSON of panels.Summary
-//	debugtoolbar:index    a sorted set of the ids, scored by start time (unix µs)
+//	{debugtoolbar}:rec:ID   the record, as panels.Record's MarshalJSON encodes it
+//	{debugtoolbar}:sum:ID   its summary, the JSON of panels.Summary
+//	{debugtoolbar}:index    a sorted set of the ids, scored by start time (unix µs)
+//	{debugtoolbar}:cleared  when the history's list was last cleared (RFC 3339), see toolbar.ListClearer
 //
 // Add writes all three in one MULTI transaction, which also trims the index
 // to the newest records; the records it trimmed are deleted right after.
 // Every key expires after the TTL (refreshed for the index at every Add), so
 // a history nobody adds to disappears, and a record's keys outlive it by no
-// more than that should the delete after a trim fail. On Redis Cluster the
-// keys must share a slot: give a prefix with a hash tag, such as
-// "{debugtoolbar}:".
+// more than that should the delete after a trim fail.
+//
+// # Redis Cluster
+//
+// Every key of a store shares one hash tag, so they all hash to one slot,
+// as a MULTI on Redis Cluster requires: the prefix's own when it has one
+// (a '{' followed later by a '}' with something between, as in the
+// default), or else the whole prefix, braced: WithPrefix("myapp:") keys
+// "{myapp:}rec:ID". A history lives on one node of a cluster.
+//
+// Before the tag, the default prefix was "debugtoolbar:" and a prefix was
+// used as given: a history kept under those keys is not seen after the
+// upgrade (it expires with its TTL). A prefix that had a hash tag keeps
+// its keys.
 package redisstore
 
 import (
@@ -30,6 +42,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -40,7 +53,7 @@ import (
 
 // The defaults of the options.
 const (
-	DefaultPrefix     = "debugtoolbar:"
+	DefaultPrefix     = "{debugtoolbar}:"
 	DefaultMaxRecords = 100
 	DefaultTTL        = 24 * time.Hour
 )
@@ -55,13 +68,18 @@ type Store struct {
 	ttl    time.Duration
 }
 
-var _ toolbar.Store = (*Store)(nil)
+var (
+	_ toolbar.Store       = (*Store)(nil)
+	_ toolbar.ListClearer = (*Store)(nil)
+)
 
 // Option sets one of a Store's settings.
 type Option func(*Store)
 
-// WithPrefix sets the prefix of the store's keys (default "debugtoolbar:").
-// Stores with different prefixes keep different histories in one database.
+// WithPrefix sets the prefix of the store's keys (default
+// "{debugtoolbar}:"), braced into a hash tag unless it holds one (see Redis
+// Cluster above). Stores with different prefixes keep different histories
+// in one database.
 func WithPrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
 
 // WithMaxRecords sets how many records the history keeps (default 100).
@@ -73,7 +91,8 @@ func WithMaxRecords(n int) Option { return func(s *Store) { s.max = n } }
 func WithTTL(d time.Duration) Option { return func(s *Store) { s.ttl = d } }
 
 // New returns a store on the client. It panics when the client is nil, the
-// maximum is below 1 or the TTL is under a millisecond.
+// prefix is empty, the maximum is below 1 or the TTL is under a
+// millisecond.
 func New(client redis.UniversalClient, opts ...Option) *Store {
 	s := &Store{rdb: client, prefix: DefaultPrefix, max: DefaultMaxRecords, ttl: DefaultTTL}
 	for _, o := range opts {
@@ -82,17 +101,31 @@ func New(client redis.UniversalClient, opts ...Option) *Store {
 	switch {
 	case client == nil:
 		panic("redisstore: New with a nil client")
+	case s.prefix == "":
+		panic(`redisstore: WithPrefix(""): the keys need a prefix, their hash tag on Redis Cluster`)
 	case s.max < 1:
 		panic(fmt.Sprintf("redisstore: WithMaxRecords(%d): must be at least 1", s.max))
 	case s.ttl < time.Millisecond:
 		panic(fmt.Sprintf("redisstore: WithTTL(%v): must be at least 1ms", s.ttl))
 	}
+	if !hasHashTag(s.prefix) {
+		s.prefix = "{" + s.prefix + "}"
+	}
 	return s
+}
+
+// hasHashTag reports whether a key starting with prefix hashes to the
+// slot of a tag within the prefix, by Redis Cluster's rule: the first '{'
+// and the first '}' after it, when something is between them.
+func hasHashTag(prefix string) bool {
+	i := strings.IndexByte(prefix, '{')
+	return i >= 0 && strings.IndexByte(prefix[i+1:], '}') > 0
 }
 
 func (s *Store) recKey(id string) string { return s.prefix + "rec:" + id }
 func (s *Store) sumKey(id string) string { return s.prefix + "sum:" + id }
 func (s *Store) index() string           { return s.prefix + "index" }
+func (s *Store) clearedKey() string      { return s.prefix + "cleared" }
 
 // score orders the index by start time, in microseconds: a float64 holds
 // them exactly, where unix nanoseconds need more than its 53 bits.
@@ -207,4 +240,30 @@ func (s *Store) List(ctx context.Context, limit int) ([]panels.Summary, error) {
 		s.rdb.ZRem(ctx, s.index(), expired...)
 	}
 	return out, nil
+}
+
+// SetClearedAt keeps t as when the history's list was cleared, for the TTL,
+// as long as the records it hides are kept.
+func (s *Store) SetClearedAt(ctx context.Context, t time.Time) error {
+	if err := s.rdb.Set(ctx, s.clearedKey(), t.Format(time.RFC3339Nano), s.ttl).Err(); err != nil {
+		return fmt.Errorf("redisstore: keep when the list was cleared: %w", err)
+	}
+	return nil
+}
+
+// ClearedAt returns when the history's list was last cleared, the zero
+// time for never (or longer ago than the TTL).
+func (s *Store) ClearedAt(ctx context.Context) (time.Time, error) {
+	v, err := s.rdb.Get(ctx, s.clearedKey()).Result()
+	if errors.Is(err, redis.Nil) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, fmt.Errorf("redisstore: read when the list was cleared: %w", err)
+	}
+	t, err := time.Parse(time.RFC3339Nano, v)
+	if err != nil {
+		return time.Time{}, fmt.Errorf("redisstore: %s: %w", s.clearedKey(), err)
+	}
+	return t, nil
 }

@@ -46,7 +46,7 @@ func client(t testing.TB) *redis.Client {
 // the test ends.
 func prefix(t testing.TB, rdb *redis.Client) string {
 	t.Helper()
-	p := "debugtoolbar-test:" + rand.Text() + ":"
+	p := "{debugtoolbar-test:" + rand.Text() + "}:" // a hash tag of its own: the keys are p+"rec:"…
 	t.Cleanup(func() {
 		ctx := context.Background() // the test's context is done by now
 		iter := rdb.Scan(ctx, 0, p+"*", 1000).Iterator()
@@ -133,7 +133,7 @@ func TestKeys(t *testing.T) {
 func TestDefaults(t *testing.T) {
 	// Not under the default prefix, which a real history on this Redis
 	// may use: the constant stands for it.
-	if redisstore.DefaultPrefix != "debugtoolbar:" {
+	if redisstore.DefaultPrefix != "{debugtoolbar}:" {
 		t.Errorf("DefaultPrefix = %q", redisstore.DefaultPrefix)
 	}
 	rdb := client(t)
@@ -228,6 +228,7 @@ func TestNewPanicsOnMisuse(t *testing.T) {
 		want   string
 	}{
 		{"a nil client", nil, redisstore.WithPrefix("x:"), "nil client"},
+		{"no prefix", rdb, redisstore.WithPrefix(""), `WithPrefix("")`},
 		{"no records", rdb, redisstore.WithMaxRecords(0), "WithMaxRecords(0)"},
 		{"no TTL", rdb, redisstore.WithTTL(0), "WithTTL(0s)"},
 		{"a TTL Redis cannot keep", rdb, redisstore.WithTTL(time.Microsecond), "WithTTL(1µs)"},

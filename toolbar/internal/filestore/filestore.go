@@ -8,11 +8,16 @@
 // well under a millisecond.
 //
 // A file is written whole or not at all (a temporary file in the same
-// directory, renamed into place), so readers never see one half written.
-// It is not synced to disk: a power cut may cost the newest records or
-// leave one cut short, and a file cut short, or of another version, or
-// not a record at all, is skipped by List and named in Get's error; it is
-// removed when its turn to be trimmed comes.
+// directory, synced, renamed into place, the directory synced where the
+// system can), so readers never see one half written and a power cut
+// costs at most the record being written. A file cut short all the same
+// (a disk that lies about its cache, a copy of the directory taken
+// mid-write), or of another version, or not a record at all, is skipped:
+// List leaves it out and Get reports the record missing, saying why; it
+// is removed when its turn to be trimmed comes.
+//
+// Beside the records, cleared.json keeps when the history's list was
+// last cleared (SetClearedAt), written the same way.
 package filestore
 
 import (
@@ -103,7 +108,10 @@ func (s *Store) Add(ctx context.Context, rec *panels.Record) error {
 	return s.trim(name, rec.ID, size)
 }
 
-// write puts the lines in the file name, atomically.
+// write puts the lines in the file name, atomically and durably: the
+// temporary file is synced before it is renamed, so that the name never
+// points at data still in the page cache, and the directory after, so
+// that the rename itself survives a power cut.
 func (s *Store) write(name string, head, body []byte) error {
 	f, err := os.CreateTemp(s.dir, tmpPrefix+"*")
 	if err != nil {
@@ -111,6 +119,9 @@ func (s *Store) write(name string, head, body []byte) error {
 	}
 	if _, err = f.Write(head); err == nil {
 		_, err = f.Write(body)
+	}
+	if err == nil {
+		err = f.Sync()
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -121,6 +132,9 @@ func (s *Store) write(name string, head, body []byte) error {
 	if err != nil {
 		os.Remove(f.Name())
 		return fmt.Errorf("filestore: %w", err)
+	}
+	if err := syncDir(s.dir); err != nil {
+		return fmt.Errorf("filestore: sync %s: %w", s.dir, err)
 	}
 	return nil
 }
@@ -216,7 +230,8 @@ func (s *Store) names() ([]string, error) {
 // Get reads the record with the id. When the store keeps none, the error
 // wraps fs.ErrNotExist, as it does for an id no record can have (not
 // letters, digits and '-'). A file that is not a whole record of this
-// version is an error that names it.
+// version (cut short, of another version) is skipped like a missing one:
+// the error wraps fs.ErrNotExist and names the file and what is wrong.
 func (s *Store) Get(ctx context.Context, id string) (*panels.Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -228,25 +243,32 @@ func (s *Store) Get(ctx context.Context, id string) (*panels.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	i := len(names) - 1 // the newest file of the id, should it have two for a moment
-	for ; i >= 0; i-- {
-		if r, ok := idOf(names[i]); ok && r == id {
-			break
+	var damaged []error
+	// Newest first: a record re-added has two files for a moment, and the
+	// older may be whole where the newer is not.
+	for i := len(names) - 1; i >= 0; i-- {
+		if r, ok := idOf(names[i]); !ok || r != id {
+			continue
 		}
+		p := filepath.Join(s.dir, names[i])
+		b, err := os.ReadFile(p)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue // trimmed meanwhile
+		}
+		if err != nil {
+			return nil, fmt.Errorf("filestore: record %s: %w", id, err)
+		}
+		rec, err := decode(b, id)
+		if err != nil {
+			damaged = append(damaged, fmt.Errorf("%s: %w", p, err))
+			continue
+		}
+		return rec, nil
 	}
-	if i < 0 {
-		return nil, fmt.Errorf("filestore: no record %s in %s: %w", id, s.dir, fs.ErrNotExist)
+	if len(damaged) > 0 {
+		return nil, fmt.Errorf("filestore: no whole record %s (%w): %w", id, errors.Join(damaged...), fs.ErrNotExist)
 	}
-	p := filepath.Join(s.dir, names[i])
-	b, err := os.ReadFile(p)
-	if err != nil {
-		return nil, fmt.Errorf("filestore: record %s: %w", id, err) // trimmed meanwhile: fs.ErrNotExist
-	}
-	rec, err := decode(b, id)
-	if err != nil {
-		return nil, fmt.Errorf("filestore: %s: %w", p, err)
-	}
-	return rec, nil
+	return nil, fmt.Errorf("filestore: no record %s in %s: %w", id, s.dir, fs.ErrNotExist)
 }
 
 // List returns the summaries of at most limit of the records that started

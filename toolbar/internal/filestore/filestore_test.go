@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -328,8 +329,8 @@ func TestDamagedFilesAreSkipped(t *testing.T) {
 	}
 	for i, d := range damage {
 		_, err := s.Get(t.Context(), storetest.ID(i))
-		if err == nil || errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), path(i)) || !strings.Contains(err.Error(), d.want) {
-			t.Errorf("Get of a file %s: error = %v, want one naming %s and saying %q", d.why, err, path(i), d.want)
+		if !errors.Is(err, fs.ErrNotExist) || !strings.Contains(err.Error(), path(i)) || !strings.Contains(err.Error(), d.want) {
+			t.Errorf("Get of a file %s: error = %v, want one wrapping fs.ErrNotExist (the record is not kept), naming %s and saying %q", d.why, err, path(i), d.want)
 		}
 	}
 	for _, i := range []int{1, 9} {
@@ -350,6 +351,52 @@ func TestDamagedFilesAreSkipped(t *testing.T) {
 			t.Errorf("directory holds %v, want %v", got, want)
 		}
 	})
+}
+
+// TestATornFileIsSkipped imitates a power cut that left a record's file
+// cut short (a disk that acknowledged a sync it had not done): the store
+// carries on as if the record had not been written, and a record written
+// again, whose older file is whole, is read from that one.
+func TestATornFileIsSkipped(t *testing.T) {
+	for _, keep := range []float64{0, 0.01, 0.5, 0.99} {
+		t.Run(fmt.Sprintf("%.0f%% of the file kept", keep*100), func(t *testing.T) {
+			dir := t.TempDir()
+			s := newStore(t, dir, 100, 1<<30)
+			for i := 1; i <= 3; i++ {
+				if err := s.Add(t.Context(), storetest.Record(storetest.ID(i), t1.Add(time.Duration(i)*time.Second), 20)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			torn := filepath.Join(dir, nameOf(t1.Add(3*time.Second), storetest.ID(3)))
+			whole := fileOf(t, torn)
+			if err := os.WriteFile(torn, whole[:int(float64(len(whole))*keep)], 0o600); err != nil {
+				t.Fatal(err)
+			}
+			sums, err := s.List(t.Context(), 100)
+			if err != nil || len(sums) != 2 || sums[0].ID != storetest.ID(2) || sums[1].ID != storetest.ID(1) {
+				t.Errorf("List = %v, %v; want records 2 and 1, no error", sums, err)
+			}
+			if _, err := s.Get(t.Context(), storetest.ID(3)); !errors.Is(err, fs.ErrNotExist) {
+				t.Errorf("Get of the torn record: %v, want an error wrapping fs.ErrNotExist", err)
+			}
+
+			// Record 2 written again with a later start, that file torn:
+			// the older is still whole.
+			again := filepath.Join(dir, nameOf(t1.Add(4*time.Second), storetest.ID(2)))
+			if err := os.WriteFile(again, whole[:int(float64(len(whole))*keep)], 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := s.Get(t.Context(), storetest.ID(2)); err != nil {
+				t.Errorf("Get of a record whose newer file is torn: %v, want the older file's", err)
+			} else {
+				storetest.MustEqual(t, got, storetest.Record(storetest.ID(2), t1.Add(2*time.Second), 20))
+			}
+			sums, err = s.List(t.Context(), 100)
+			if err != nil || len(sums) != 2 || sums[0].ID != storetest.ID(2) || !sums[0].Start.Equal(t1.Add(2*time.Second)) {
+				t.Errorf("List = %v, %v; want record 2 from its whole file, then 1", sums, err)
+			}
+		})
+	}
 }
 
 func TestStaleTemporaryFilesAreRemoved(t *testing.T) {
@@ -401,4 +448,48 @@ func fileOf(t *testing.T, p string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+func TestClearedAt(t *testing.T) {
+	dir := t.TempDir()
+	s := newStore(t, dir, 2, 1<<30)
+	if got, err := s.ClearedAt(t.Context()); err != nil || !got.IsZero() {
+		t.Errorf("ClearedAt of a history never cleared = %v, %v; want the zero time", got, err)
+	}
+	at := time.Date(2025, 3, 14, 15, 9, 26, 535897932, time.FixedZone("", 3600))
+	if err := s.SetClearedAt(t.Context(), at); err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 3; i++ { // trims one
+		if err := s.Add(t.Context(), storetest.Record(storetest.ID(i), t1.Add(time.Duration(i)*time.Second), 0)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := newStore(t, dir, 2, 1<<30) // another process, or after a restart
+	if got, err := other.ClearedAt(t.Context()); err != nil || !got.Equal(at) {
+		t.Errorf("ClearedAt = %v, %v; want %v", got, err, at)
+	}
+	if sums, err := other.List(t.Context(), 10); err != nil || len(sums) != 2 {
+		t.Errorf("List = %v, %v; want the 2 records kept, not the mark", sums, err)
+	}
+	if got, want := files(t, dir), []string{nameOf(t1.Add(2*time.Second), storetest.ID(2)), nameOf(t1.Add(3*time.Second), storetest.ID(3)), "cleared.json"}; !slices.Equal(got, want) {
+		t.Errorf("directory holds %v, want %v: the mark left by the trim", got, want)
+	}
+	later := at.Add(time.Hour)
+	if err := other.SetClearedAt(t.Context(), later); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ClearedAt(t.Context()); err != nil || !got.Equal(later) {
+		t.Errorf("ClearedAt after another store's clear = %v, %v; want %v", got, err, later)
+	}
+
+	t.Run("a damaged mark is an error naming its file", func(t *testing.T) {
+		p := filepath.Join(dir, "cleared.json")
+		if err := os.WriteFile(p, []byte(`{"cleared_at":"2025-`), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ClearedAt(t.Context()); err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("ClearedAt = %v, want an error naming %s", err, p)
+		}
+	})
 }
