@@ -111,7 +111,7 @@ func TestInject(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := strings.Replace(tt.page, here, "", 1)
-			l := scanWith([]byte(in), !haveMasks, true) // what a page without <body> gets
+			l := scanWith([]byte(in), true) // what a page without <body> gets
 			if !strings.Contains(tt.page, here) {
 				if l.at >= 0 || l.why != tt.why {
 					t.Errorf("scan(%q) = at %d, why %q; want not injected because %q", in, l.at, l.why, tt.why)
@@ -148,7 +148,7 @@ func TestComplete(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := scanWith([]byte(tt.page), !haveMasks, true).complete; got != tt.complete {
+			if got := scanWith([]byte(tt.page), true).complete; got != tt.complete {
 				t.Errorf("scan(%q).complete = %v, want %v", tt.page, got, tt.complete)
 			}
 		})

@@ -62,12 +62,12 @@ type metaCSP struct {
 //
 // It runs on every page the toolbar observes, so it reads most tags without
 // stopping: see skim.
-func scan(b []byte) layout { return scanWith(b, !haveMasks, false) }
+func scan(b []byte) layout { return scanWith(b, false) }
 
-// scanWith is scan, with skimBytes when bytewise, and reading on past the
-// <body> start tag (as if the page had none) when toEnd.
-func scanWith(b []byte, bytewise, toEnd bool) layout {
-	s := scanner{b: b, bytewise: bytewise, toEnd: toEnd, headEnd: -1, bodyStart: -1, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
+// scanWith is scan, reading on past the <body> start tag (as if the page
+// had none) when toEnd.
+func scanWith(b []byte, toEnd bool) layout {
+	s := scanner{b: b, toEnd: toEnd, headEnd: -1, bodyStart: -1, bodyEnd: -1, htmlEnd: -1, lastHTMLEnd: -1}
 	s.run()
 	l := layout{at: -1, meta: s.meta, early: s.bodyStart >= 0}
 	switch {
@@ -106,7 +106,6 @@ type frame struct {
 
 type scanner struct {
 	b         []byte
-	bytewise  bool // skimBytes, not skimMasks
 	toEnd     bool // not stopping at <body>
 	i         int
 	doc       bool // a doctype, <html>, <body>, </body> or </html> seen
@@ -142,9 +141,9 @@ func (s *scanner) run() {
 		var lt int
 		switch {
 		case len(s.stack) == 0:
-			lt = s.skim(b, i, &htmlPairs)
+			lt = skim(b, i, &htmlPairs)
 		case !s.stack[len(s.stack)-1].html:
-			lt = s.skim(b, i, &foreignPairs)
+			lt = skim(b, i, &foreignPairs)
 		default: // in an integration point, where HTML elements count
 			lt = indexLT(b, i)
 		}
@@ -181,14 +180,6 @@ func (s *scanner) run() {
 	}
 }
 
-// skim is skimMasks where masks64 is fast, skimBytes elsewhere.
-func (s *scanner) skim(b []byte, i int, p *pairs) int {
-	if s.bytewise {
-		return skimBytes(b, i, p)
-	}
-	return skimMasks(b, i, p)
-}
-
 // eofInTag is what skim returns when a tag does not end.
 const eofInTag = -2
 
@@ -198,7 +189,7 @@ const eofInTag = -2
 // may change something (p), and the first '>' ends it when no quote comes
 // before: most tags of most pages are read so, with no function call or name
 // comparison, and this loop is where scan spends its time.
-func skimBytes(b []byte, i int, p *pairs) int {
+func skim(b []byte, i int, p *pairs) int {
 	const lo, hi = 0x0101010101010101, 0x8080808080808080
 	for {
 		// Text runs to the next '<': eight bytes at a time, as tags are

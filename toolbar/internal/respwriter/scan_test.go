@@ -28,10 +28,10 @@ func shapedPage(part string) string {
 		strings.Repeat(part, 100<<10/len(part)) + "</body></html>\n"
 }
 
-// BenchmarkScan is the tokenizer pass over each page shape, beside a pass
-// that only stops at each '<' (with bytes.IndexByte, the standard library's
-// SIMD search) and the pass with skimBytes, so that the ratios are measured
-// in one run.
+// BenchmarkScan is the tokenizer pass over each whole page shape (as for a
+// page without <body>), beside a pass that only stops at each '<' (with
+// bytes.IndexByte, the standard library's SIMD search), so that the ratio
+// of the two is measured in one run.
 func BenchmarkScan(b *testing.B) {
 	for _, p := range scanPages {
 		page := []byte(p.page)
@@ -48,18 +48,13 @@ func BenchmarkScan(b *testing.B) {
 				}
 			}
 		})
-		for _, pass := range []struct {
-			name     string
-			bytewise bool
-		}{{"scan", !haveMasks}, {"bytewise", true}} {
-			b.Run("page="+p.name+"/pass="+pass.name, func(b *testing.B) {
-				b.ReportAllocs()
-				b.SetBytes(int64(len(page)))
-				for b.Loop() {
-					scanWith(page, pass.bytewise, true)
-				}
-			})
-		}
+		b.Run("page="+p.name+"/pass=scan", func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(page)))
+			for b.Loop() {
+				scanWith(page, true)
+			}
+		})
 	}
 }
 
@@ -73,7 +68,7 @@ func TestScanPages(t *testing.T) {
 			if l := scan([]byte(p.page)); l.at != want || !l.early {
 				t.Errorf("scan = %+v, want at %d and early", l, want)
 			}
-			if l := scanWith([]byte(p.page), !haveMasks, true); !l.complete {
+			if l := scanWith([]byte(p.page), true); !l.complete {
 				t.Errorf("scanning to the end = %+v, want complete", l)
 			}
 			checkScan(t, []byte(p.page))
@@ -151,16 +146,13 @@ func soup(r *rand.Rand) []byte {
 	return b
 }
 
-// checkScan fails t unless scan, with skimMasks and with skimBytes,
-// stopping at <body> or not, reads page as scanRef does.
+// checkScan fails t unless scan, stopping at <body> or not, reads page as
+// scanRef does.
 func checkScan(t *testing.T, page []byte) {
 	t.Helper()
 	for _, toEnd := range []bool{false, true} {
-		want := scanRef(page, toEnd)
-		for _, bytewise := range []bool{false, true} {
-			if got := scanWith(page, bytewise, toEnd); !reflect.DeepEqual(got, want) {
-				t.Fatalf("scanWith(%q, %v, %v)\n = %+v\nwant %+v", page, bytewise, toEnd, got, want)
-			}
+		if got, want := scanWith(page, toEnd), scanRef(page, toEnd); !reflect.DeepEqual(got, want) {
+			t.Fatalf("scanWith(%q, %v)\n = %+v\nwant %+v", page, toEnd, got, want)
 		}
 	}
 }
@@ -169,7 +161,7 @@ func TestScanMatchesReference(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for n := range 20000 {
 		page := soup(r)
-		if n%4 == 0 { // longer pages, whose tags cross skimMasks's 64-byte blocks
+		if n%4 == 0 { // longer pages
 			for k := r.IntN(8); k > 0; k-- {
 				page = append(page, soup(r)...)
 			}
@@ -181,25 +173,6 @@ func TestScanMatchesReference(t *testing.T) {
 				n = r.IntN(len(page) + 1)
 			}
 			checkScan(t, page[:n])
-		}
-	}
-}
-
-func TestMasks64IsMasks64Go(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	var p [64]byte
-	for n := range 10000 {
-		for i := range p {
-			switch {
-			case n%2 == 0: // the bytes that matter, and their neighbours
-				p[i] = "<>\"'=;&!?-\x00\xff\x3c\x3e\x22\x27\x3d\x21\x26a"[r.IntN(19)]
-			default:
-				p[i] = byte(r.IntN(256))
-			}
-		}
-		lt, stop := masks64(&p[0])
-		if wantLT, wantStop := masks64Go(&p); lt != wantLT || stop != wantStop {
-			t.Fatalf("masks64(%q) = %064b, %064b\nwant %064b, %064b", p, lt, stop, wantLT, wantStop)
 		}
 	}
 }
