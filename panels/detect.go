@@ -50,12 +50,33 @@ func detectFailed(r *Record, _ *Thresholds) []Alert {
 
 func detectSlow(r *Record, t *Thresholds) []Alert {
 	var alerts []Alert
+	var slowest []time.Duration
+	of := map[[2]int32]int{} // shape and stack -> its alert
 	for i := range r.Queries {
 		q := &r.Queries[i]
-		if q.IsStatement() && q.Duration >= t.SlowQuery {
-			alerts = append(alerts, r.queryAlert(int32(i), AlertSlowQuery, Warning,
-				fmt.Sprintf("Slow query (%s) at %s", q.Duration.Round(time.Millisecond), r.where(q.Stack)),
-				"Read its plan (Explain): an index on the columns it filters, joins or sorts on usually serves it; otherwise read fewer rows (LIMIT, a narrower WHERE) or cache the result."))
+		if !q.IsStatement() || q.Duration < t.SlowQuery {
+			continue
+		}
+		key := [2]int32{q.Shape, q.Stack}
+		if j, ok := of[key]; ok {
+			alerts[j].Queries = append(alerts[j].Queries, int32(i))
+			slowest[j] = max(slowest[j], q.Duration)
+			continue
+		}
+		of[key] = len(alerts)
+		alerts = append(alerts, r.queryAlert(int32(i), AlertSlowQuery, Warning, "",
+			"Read its plan (Explain): an index on the columns it filters, joins or sorts on usually serves it; otherwise read fewer rows (LIMIT, a narrower WHERE) or cache the result."))
+		slowest = append(slowest, q.Duration)
+	}
+	// One alert per statement and line: a loop of slow queries (or a slow
+	// machine) is one finding, not hundreds.
+	for j := range alerts {
+		a := &alerts[j]
+		at := r.where(r.Queries[a.Queries[0]].Stack)
+		if n := len(a.Queries); n > 1 {
+			a.Message = fmt.Sprintf("Slow query, %d times (up to %s) at %s", n, slowest[j].Round(time.Millisecond), at)
+		} else {
+			a.Message = fmt.Sprintf("Slow query (%s) at %s", slowest[j].Round(time.Millisecond), at)
 		}
 	}
 	return alerts

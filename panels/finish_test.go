@@ -1,6 +1,8 @@
 package panels_test
 
 import (
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -37,6 +39,10 @@ func TestAnalyze(t *testing.T) {
 			[]panels.Query{q("SELECT a FROM t WHERE id = ?", 0, int64(1)), q("SELECT a FROM t WHERE id = ?", 0, int64(1))}, 0,
 			map[panels.AlertKind]int{panels.AlertDuplicate: 1}},
 		{"a slow query", []panels.Query{q("SELECT pg_sleep(1)", 150*time.Millisecond)}, 0, map[panels.AlertKind]int{panels.AlertSlowQuery: 1}},
+		{"slow runs of one statement from one line are one alert", []panels.Query{q("SELECT pg_sleep(?)", 150*time.Millisecond, int64(1)), q("SELECT pg_sleep(?)", 250*time.Millisecond, int64(2))}, 0,
+			map[panels.AlertKind]int{panels.AlertSlowQuery: 1}},
+		{"two slow statements are two alerts", []panels.Query{q("SELECT pg_sleep(1)", 150*time.Millisecond), q("SELECT count(*) FROM big", 150*time.Millisecond)}, 0,
+			map[panels.AlertKind]int{panels.AlertSlowQuery: 2}},
 		{"a failed query", []panels.Query{{Kind: sqltrace.KindExec, SQL: "UPDATE", Err: "boom", Stack: -1}}, 0, map[panels.AlertKind]int{panels.AlertQueryErrors: 1}},
 		{"dropped queries are reported", nil, 3, map[panels.AlertKind]int{panels.AlertQueriesCapped: 1}},
 	} {
@@ -52,6 +58,16 @@ func TestAnalyze(t *testing.T) {
 			}
 		})
 	}
+	t.Run("a slow statement's alert counts its runs and names the slowest", func(t *testing.T) {
+		alerts := recordtest.Analyze(&panels.Record{Queries: []panels.Query{
+			q("SELECT pg_sleep(?)", 150*time.Millisecond, int64(1)), q("SELECT 1", 0), q("SELECT pg_sleep(?)", 250*time.Millisecond, int64(2)),
+		}}, panels.Thresholds{})
+		for _, a := range alerts {
+			if a.Kind == panels.AlertSlowQuery && (!slices.Equal(a.Queries, []int32{0, 2}) || !strings.HasPrefix(a.Message, "Slow query, 2 times (up to 250ms) at ")) {
+				t.Errorf("slow alert %v: %q", a.Queries, a.Message)
+			}
+		}
+	})
 	t.Run("many queries", func(t *testing.T) {
 		var qs []panels.Query
 		for i := range 60 {

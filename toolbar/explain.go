@@ -1,9 +1,11 @@
 package toolbar
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/go-chi/chi/v5"
@@ -69,17 +71,17 @@ func (tb *Toolbar) explainSlow(rec *panels.Record) {
 	if rec.Outside {
 		return
 	}
-	// The slow reads are those Finish found slow (one threshold, one place).
+	// The slow reads are those Finish found slow (one threshold, one place):
+	// the slowest of each alert, which covers one statement run from one line.
 	var todo []int32
 	for _, a := range rec.Alerts {
-		if a.Kind != panels.AlertSlowQuery {
+		if a.Kind != panels.AlertSlowQuery || len(todo) == autoExplainMax {
 			continue
 		}
-		for _, i := range a.Queries {
-			q := &rec.Queries[i]
-			if q.Kind == sqltrace.KindQuery && q.DB != 0 && q.Err == "" && len(todo) < autoExplainMax && explain.Check(q.SQL, q.SQLTruncated) == nil {
-				todo = append(todo, i)
-			}
+		i := slices.MaxFunc(a.Queries, func(x, y int32) int { return cmp.Compare(rec.Queries[x].Duration, rec.Queries[y].Duration) })
+		q := &rec.Queries[i]
+		if q.Kind == sqltrace.KindQuery && q.DB != 0 && q.Err == "" && explain.Check(q.SQL, q.SQLTruncated) == nil {
+			todo = append(todo, i)
 		}
 	}
 	if len(todo) == 0 {
