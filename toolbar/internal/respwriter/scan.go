@@ -8,8 +8,8 @@ import (
 )
 
 // layout is what one pass of an HTML tokenizer finds in a page: where the
-// body really ends, whether the page is a whole document, and the
-// Content-Security-Policy its head declares.
+// head (or, in a page without one, the body) really ends, whether the page
+// is a whole document, and the Content-Security-Policy its head declares.
 type layout struct {
 	// at is where the snippet goes: before the first real </head> end tag,
 	// else before the first real <body> start tag; in a page with neither,
@@ -41,7 +41,7 @@ type metaCSP struct {
 }
 
 // scan tokenizes b as the HTML standard's tokenizer does, as far as it
-// decides where the body ends: comments (including <!-->, --!> and bogus
+// decides where the head or the body ends: comments (including <!-->, --!> and bogus
 // ones), doctypes, quoted attribute values that hold '>', the raw text of
 // <script> (with its escaped states), <style>, <xmp>, <iframe>, <noembed>,
 // <noframes>, <noscript> (as a browser that runs scripts parses it) and
