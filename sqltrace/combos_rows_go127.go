@@ -546,330 +546,268 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnScanner
-		}{rows: r}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
@@ -877,175 +815,143 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
@@ -1053,91 +959,75 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 			rowsColumnTypeLength
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
@@ -1145,47 +1035,39 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
@@ -1193,24 +1075,20 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeDatabaseTypeName
 			rowsColumnTypeLength
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeDatabaseTypeName
@@ -1218,12 +1096,10 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsColumnTypeScanType
 			rowsColumnTypeDatabaseTypeName
@@ -1231,12 +1107,10 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 	func(raw driver.Rows, r rows) driver.Rows {
-		x := &struct {
+		return &struct {
 			rows
 			rowsNextResultSet
 			rowsColumnTypeScanType
@@ -1245,8 +1119,6 @@ var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{
 			rowsColumnTypeNullable
 			rowsColumnTypePrecisionScale
 			rowsColumnScanner
-		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale)}
-		x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}
-		return x
+		}{rows: r, rowsNextResultSet: raw.(rowsNextResultSet), rowsColumnTypeScanType: raw.(rowsColumnTypeScanType), rowsColumnTypeDatabaseTypeName: raw.(rowsColumnTypeDatabaseTypeName), rowsColumnTypeLength: raw.(rowsColumnTypeLength), rowsColumnTypeNullable: raw.(rowsColumnTypeNullable), rowsColumnTypePrecisionScale: raw.(rowsColumnTypePrecisionScale), rowsColumnScanner: rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}}
 	},
 }

@@ -26,8 +26,7 @@ type iface struct {
 type family struct {
 	file, build, fn, param, args, base, baseValue, raw string
 	ifaces                                             []iface
-	pointer                                            bool // the wrapper embeds base by value and is returned as a pointer
-	fixup                                              string
+	pointer                                            bool // the wrapper is returned as a pointer
 }
 
 func main() {
@@ -55,8 +54,8 @@ func main() {
 		{file: "combos_stmt.go", fn: "wrapStmt", param: "s *stmt", args: "s", raw: "s.raw", base: "stmtBase", baseValue: "s", ifaces: stmtIfaces},
 		{file: "combos_rows.go", build: "!go1.27", fn: "newRows", param: "raw driver.Rows, r rows", args: "raw, r", raw: "raw", base: "rows", baseValue: "r", ifaces: rowsIfaces, pointer: true},
 		{file: "combos_rows_go127.go", build: "go1.27", fn: "newRows", param: "raw driver.Rows, r rows", args: "raw, r", raw: "raw", base: "rows", baseValue: "r", pointer: true,
-			ifaces: append(append([]iface(nil), rowsIfaces...), iface{"driver.RowsColumnScanner", "rowsColumnScanner", ""}),
-			fixup:  "x.rowsColumnScanner = rowsColumnScanner{&x.rows, raw.(driver.RowsColumnScanner)}"},
+			ifaces: append(append([]iface(nil), rowsIfaces...), iface{"driver.RowsColumnScanner", "rowsColumnScanner", "rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}"}),
+		},
 	}
 	for _, f := range families {
 		if err := write(f); err != nil {
@@ -97,24 +96,17 @@ func write(f family) error {
 	for m := 0; m < 1<<len(f.ifaces); m++ {
 		fields := []string{f.base}
 		values := []string{f.base + ": " + f.baseValue}
-		fixup := false
 		for i, in := range f.ifaces {
 			if m&(1<<i) == 0 {
 				continue
 			}
 			fields = append(fields, in.field)
-			if in.value == "" {
-				fixup = true
-				continue
-			}
 			values = append(values, fieldName(in.field)+": "+in.value)
 		}
 		typ := "struct{ " + strings.Join(fields, "; ") + " }"
 		lit := typ + "{" + strings.Join(values, ", ") + "}"
 		fmt.Fprintf(&b, "\tfunc(%s) %s {\n", f.param, ret)
 		switch {
-		case fixup:
-			fmt.Fprintf(&b, "\t\tx := &%s\n\t\t%s\n\t\treturn x\n", lit, f.fixup)
 		case f.pointer:
 			fmt.Fprintf(&b, "\t\treturn &%s\n", lit)
 		default:

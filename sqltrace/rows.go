@@ -5,8 +5,11 @@ package sqltrace
 import (
 	"context"
 	"database/sql/driver"
+	"errors"
 	"io"
 	"reflect"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,67 +17,113 @@ import (
 // the caller reads, adds the time spent fetching them, and records the event
 // when closed. database/sql never runs Next and Close at once (Rows.closemu),
 // even when it closes the rows from its own goroutine after the context is
-// cancelled, so the fields need no lock.
+// cancelled, so the state needs no lock.
+//
+// The state is pooled: a recorded query would otherwise allocate it (a
+// quarter of a kilobyte, an Event inside) only for it to die at Close. rows
+// is a handle to it, and a handle whose state has been closed and reused
+// by another query (a wrapper above database/sql closing twice, say) finds
+// the generation changed and touches nothing.
 type rows struct {
-	raw    driver.Rows
-	ctx    context.Context
-	rec    Recorder
-	ev     Event
-	closed bool
-	rt     RowsTracker // rec's, when it tracks open rows
-	token  int
+	s   *rowsState
+	gen uint64
 }
 
-func (r *rows) unwrapRows() driver.Rows { return r.raw }
+type rowsState struct {
+	gen atomic.Uint64 // bumped when the state goes back to the pool
+	rowsData
+}
 
-func (r *rows) Columns() []string { return r.raw.Columns() }
+type rowsData struct {
+	raw   driver.Rows
+	ctx   context.Context
+	rec   Recorder
+	ev    Event
+	rt    RowsTracker // rec's, when it tracks open rows
+	token int
+}
 
-func (r *rows) Next(dest []driver.Value) error {
-	start := r.clock()
-	err := r.raw.Next(dest)
-	r.counted(start, err)
+var rowsStates = sync.Pool{New: func() any { return new(rowsState) }}
+
+// errRowsClosed is what a handle to closed rows returns.
+var errRowsClosed = errors.New("sqltrace: rows are closed")
+
+// live returns the state r refers to, or nil once the rows are closed.
+func (r rows) live() *rowsState {
+	if r.s.gen.Load() != r.gen {
+		return nil
+	}
+	return r.s
+}
+
+func (r rows) unwrapRows() driver.Rows {
+	if s := r.live(); s != nil {
+		return s.raw
+	}
+	return nil
+}
+
+func (r rows) Columns() []string {
+	if s := r.live(); s != nil {
+		return s.raw.Columns()
+	}
+	return nil
+}
+
+func (r rows) Next(dest []driver.Value) error {
+	s := r.live()
+	if s == nil {
+		return errRowsClosed
+	}
+	start := s.clock()
+	err := s.raw.Next(dest)
+	s.counted(start, err)
 	return err
 }
 
 // clock returns the time since the query began. Fetches are timed with it
 // rather than with time.Now: it reads only the monotonic clock, one clock
 // read where time.Now makes two, and a query reads it twice per row.
-func (r *rows) clock() time.Duration { return time.Since(r.ev.Start) }
+func (s *rowsState) clock() time.Duration { return time.Since(s.ev.Start) }
 
-func (r *rows) counted(start time.Duration, err error) {
-	r.ev.Duration += r.clock() - start
+func (s *rowsState) counted(start time.Duration, err error) {
+	s.ev.Duration += s.clock() - start
 	switch {
 	case err == nil:
-		r.ev.Rows++
-	case err != io.EOF && r.ev.Err == nil:
-		r.ev.Err = err
+		s.ev.Rows++
+	case err != io.EOF && s.ev.Err == nil:
+		s.ev.Err = err
 	}
 }
 
-func (r *rows) Close() error {
-	start := r.clock()
-	err := r.raw.Close()
-	if r.closed {
-		return err
+func (r rows) Close() error {
+	s := r.live()
+	if s == nil {
+		return nil // closed already, as database/sql's Rows.Close allows
 	}
-	r.closed = true
-	r.ev.Duration += r.clock() - start
-	if r.ev.Err == nil {
-		r.ev.Err = err
+	start := s.clock()
+	err := s.raw.Close()
+	s.ev.Duration += s.clock() - start
+	if s.ev.Err == nil {
+		s.ev.Err = err
 	}
-	if r.ev.Err == nil {
+	if s.ev.Err == nil {
 		// database/sql closes the rows from its own goroutine when the
 		// query's context ends; the reason is the context's.
-		r.ev.Err = r.ctx.Err()
+		s.ev.Err = s.ctx.Err()
 	}
-	if r.rt != nil && !r.rt.RowsClosed(r.token) {
+	switch {
+	case s.rt != nil && !s.rt.RowsClosed(s.token):
 		// The tracker has already recorded these rows as never closed.
-		if t, ok := r.rec.(tee); ok {
-			t.capture.Record(r.ev)
+		if t, ok := s.rec.(tee); ok {
+			t.capture.Record(s.ev)
 		}
-		return err
+	default:
+		s.rec.Record(s.ev)
 	}
-	r.rec.Record(r.ev)
+	s.rowsData = rowsData{} // keeps nothing of the app's alive while pooled
+	s.gen.Add(1)
+	rowsStates.Put(s)
 	return err
 }
 
@@ -133,9 +182,10 @@ type (
 
 // wrapRows returns rows that record e into rec when closed.
 func wrapRows(ctx context.Context, raw driver.Rows, rec Recorder, e Event) driver.Rows {
-	r := rows{raw: raw, ctx: ctx, rec: rec, ev: e, rt: trackerOf(rec)}
-	if r.rt != nil {
-		r.token = r.rt.RowsOpened(e)
+	s := rowsStates.Get().(*rowsState)
+	s.rowsData = rowsData{raw: raw, ctx: ctx, rec: rec, ev: e, rt: trackerOf(rec)}
+	if s.rt != nil {
+		s.token = s.rt.RowsOpened(e)
 	}
-	return newRows(raw, r)
+	return newRows(raw, rows{s: s, gen: s.gen.Load()})
 }

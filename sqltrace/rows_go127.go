@@ -7,14 +7,18 @@ import "database/sql/driver"
 // rowsColumnScanner forwards driver.RowsColumnScanner (Go 1.27), which
 // database/sql calls instead of Next; rows are counted in NextRow.
 type rowsColumnScanner struct {
-	r   *rows
+	r   rows
 	raw driver.RowsColumnScanner
 }
 
 func (s rowsColumnScanner) NextRow() error {
-	start := s.r.clock()
+	st := s.r.live()
+	if st == nil {
+		return errRowsClosed
+	}
+	start := st.clock()
 	err := s.raw.NextRow()
-	s.r.counted(start, err)
+	st.counted(start, err)
 	return err
 }
 
