@@ -30,10 +30,11 @@ func (tb *Toolbar) cspPlan(r *http.Request, p respwriter.Page) csp.Plan {
 
 // inject is what the toolbar changes in an observed page: its snippet,
 // and the page's policies where they would block it. The record notes
-// the changes; they count once the page is served with them.
-func (tb *Toolbar) inject(rec *panels.Record, r *http.Request, p respwriter.Page) (respwriter.Injection, error) {
+// the changes; they count once the page is served with them. The markup
+// is rendered into buf.
+func (tb *Toolbar) inject(rec *panels.Record, r *http.Request, p respwriter.Page, buf *snippetBuf) (respwriter.Injection, error) {
 	plan := tb.cspPlan(r, p)
-	markup, err := tb.snippet(rec, plan.ScriptNonce, plan.StyleNonce)
+	markup, err := tb.snippet(rec, plan.ScriptNonce, plan.StyleNonce, buf)
 	if err != nil {
 		return respwriter.Injection{}, err
 	}

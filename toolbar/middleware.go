@@ -100,6 +100,11 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	narrowAcceptEncoding(r) // after the record took the client's header
 	col.body = captureBody(r, tb.cfg.MaxRequestBodyBytes)
 
+	// The snippet's markup, rendered into a recycled buffer; it goes back
+	// once the response has gone out, as the last thing done here.
+	var snip *snippetBuf
+	defer func() { snip.release() }()
+
 	link := tb.cfg.Prefix + "requests/" + rec.ID
 	h := w.Header()
 	h["X-Debug-Token"] = []string{rec.ID} // canonical keys: no Set's canonicalising
@@ -110,7 +115,10 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		Snippet: func(p respwriter.Page) (respwriter.Injection, error) {
 			// The body is complete by now; the rest is known after Finish.
 			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType
-			return tb.inject(rec, r, p)
+			if snip == nil {
+				snip = getSnippetBuf()
+			}
+			return tb.inject(rec, r, p, snip)
 		},
 	}
 	var loud *loudState // Config.Loud's, set up only when it is on

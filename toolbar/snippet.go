@@ -6,6 +6,7 @@ import (
 	"github.com/a-h/templ"
 	"io"
 	"strconv"
+	"sync"
 	"time"
 	"unsafe"
 
@@ -97,20 +98,44 @@ func formatMS(d time.Duration) string {
 	return strconv.FormatInt(d.Milliseconds(), 10)
 }
 
-// snippet renders what is inserted into an HTML page, its script elements
-// with scriptNonce and the stylesheets its script adds with styleNonce
-// (either may be ""). The page may be in any charset, so the snippet is
-// ASCII: the JSON escapes everything else.
-func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string) ([]byte, error) {
+// snippet renders what is inserted into an HTML page into buf, its
+// script elements with scriptNonce and the stylesheets its script adds
+// with styleNonce (either may be ""), and returns it. The page may be in
+// any charset, so the snippet is ASCII: the JSON escapes everything else.
+func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string, buf *snippetBuf) ([]byte, error) {
 	d := tb.toolbarData(rec)
-	data := appendSnippetData(make([]byte, 0, 1024), tb.cfg.Prefix, tb.csrf.token, tb.assets.styles, styleNonce, &d)
-	var b bytes.Buffer
-	b.Grow(len(data) + 512)
-	// data is not written again, so the string may share its bytes.
-	if err := snippet(unsafe.String(unsafe.SliceData(data), len(data)), tb.assets.script, scriptNonce).Render(context.Background(), &b); err != nil {
+	buf.data = appendSnippetData(buf.data[:0], tb.cfg.Prefix, tb.csrf.token, tb.assets.styles, styleNonce, &d)
+	buf.out.Reset()
+	buf.out.Grow(len(buf.data) + 512)
+	// data is not written again before the markup went out, so the string
+	// may share its bytes.
+	if err := snippet(unsafe.String(unsafe.SliceData(buf.data), len(buf.data)), tb.assets.script, scriptNonce).Render(context.Background(), &buf.out); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return buf.out.Bytes(), nil
+}
+
+// snippetBuf is what a page's snippet is rendered into. It is recycled
+// (getSnippetBuf, release) once the page went out: the response writer
+// copies the markup into the page, and nothing else keeps it.
+type snippetBuf struct {
+	data []byte       // the snippet's JSON
+	out  bytes.Buffer // the markup
+}
+
+var snippetBufs = sync.Pool{New: func() any { return new(snippetBuf) }}
+
+func getSnippetBuf() *snippetBuf { return snippetBufs.Get().(*snippetBuf) }
+
+// maxPooledSnippet is the largest buffer kept: a page with long panel
+// summaries or many redirects is rare, and its buffer goes to the GC.
+const maxPooledSnippet = 16 << 10
+
+func (b *snippetBuf) release() {
+	if b == nil || b.out.Cap() > maxPooledSnippet || cap(b.data) > maxPooledSnippet {
+		return
+	}
+	snippetBufs.Put(b)
 }
 
 // dataScript is the element that carries the snippet's data, as
