@@ -97,7 +97,7 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 		return nil
 	}
 	var alerts []Alert
-	inLoop := map[int32]bool{} // statements an N+1 alert covers
+	var inLoop bitset // statements an N+1 alert covers
 	for s := range r.Shapes {
 		sh := &r.Shapes[s]
 		if len(sh.Queries) < t.NPlusOne || sh.Distinct < 2 {
@@ -109,9 +109,7 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 				alerts = append(alerts, Alert{Kind: AlertRowByRow, Severity: Warning, Queries: run, Sites: sites,
 					Message: fmt.Sprintf("The same write ran %d times, one row at a time, from %s", len(run), loopText(sites)),
 					Fix:     "Write the rows in one statement: a multi-row INSERT ... VALUES (...), (...), COPY (pgx's CopyFrom, lib/pq's CopyIn), or UPDATE ... WHERE id = ANY($1); at the least, run the loop in one transaction with a prepared statement."})
-				for _, i := range run {
-					inLoop[i] = true
-				}
+				inLoop.addAll(run, len(r.Queries))
 				continue
 			}
 			if len(run) < t.NPlusOne || !r.isLoopOf(run, sqltrace.KindQuery, fewRows) {
@@ -121,15 +119,13 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 			alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: run, Sites: sites,
 				Message: fmt.Sprintf("N+1: the same query ran %d times with other values, from %s", len(run), loopText(sites)),
 				Fix:     "Load them with one query before the loop: a JOIN, or collect the ids and query once with IN (...) (sqlx.In) or = ANY($1) on PostgreSQL, then look the rows up in a map."})
-			for _, i := range run {
-				inLoop[i] = true
-			}
+			inLoop.addAll(run, len(r.Queries))
 		}
 	}
 	dupsOf := map[int32][]int32{} // shape -> its statements that repeat each other
 	var order []int32
 	for _, d := range r.Duplicates {
-		if !slices.ContainsFunc(d, func(i int32) bool { return !inLoop[i] }) {
+		if !slices.ContainsFunc(d, func(i int32) bool { return !inLoop.has(i) }) {
 			continue
 		}
 		s := r.Queries[d[0]].Shape
@@ -149,6 +145,21 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 	}
 	return alerts
 }
+
+// bitset is a set of statement indexes, allocated when the first is added.
+type bitset []uint64
+
+// addAll adds idx, of statements numbered below n.
+func (b *bitset) addAll(idx []int32, n int) {
+	if *b == nil {
+		*b = make(bitset, (n+63)/64)
+	}
+	for _, i := range idx {
+		(*b)[i/64] |= 1 << (i % 64)
+	}
+}
+
+func (b bitset) has(i int32) bool { return b != nil && b[i/64]&(1<<(i%64)) != 0 }
 
 // byStack splits a shape's statements by the call path that ran them, in
 // the order each path was first met. When one path ran them all, the

@@ -125,8 +125,18 @@ func (r *Record) group() {
 		copies []int32 // per statement: how many later ones repeat it
 		n, d   int     // statements, repeats
 	)
-	dups = make([]int32, len(r.Queries))
+	// Scratch on the stack while the request is short, as most are.
+	var dupsBuf, copiesBuf [64]int32
 	exact.keys, exact.vals = make([]exactKey, 0, min(len(r.Queries), finderLinear)), make([]int32, 0, min(len(r.Queries), finderLinear))
+	scratch := func(buf *[64]int32) []int32 {
+		if len(r.Queries) <= len(buf) {
+			s := buf[:len(r.Queries)]
+			clear(s)
+			return s
+		}
+		return make([]int32, len(r.Queries))
+	}
+	dups = scratch(&dupsBuf)
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		q.Shape, dups[i] = -1, -1
@@ -152,7 +162,7 @@ func (r *Record) group() {
 		if f, seen := exact.find(k); seen {
 			dups[i] = f
 			if copies == nil {
-				copies = make([]int32, len(r.Queries))
+				copies = scratch(&copiesBuf)
 			}
 			copies[f]++
 			d++
