@@ -4,11 +4,11 @@ import (
 	"bytes"
 	"context"
 	"github.com/a-h/templ"
-	"io"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
 	"github.com/debugtoolbar/debugtoolbar/panels"
@@ -45,7 +45,9 @@ type panelEntry struct {
 	Level   string `json:"level"`
 }
 
-func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
+// toolbarData returns what the script is given about rec, its panels
+// appended to ps.
+func (tb *Toolbar) toolbarData(rec *panels.Record, ps []panelEntry) toolbarData {
 	sum := rec.Summary()
 	d := toolbarData{
 		ID:             rec.ID,
@@ -58,7 +60,7 @@ func (tb *Toolbar) toolbarData(rec *panels.Record) toolbarData {
 		Level:          sum.Level.String(),
 		Summary:        formatMS(rec.Duration) + " ms, " + queriesText(rec.Stats.Statements),
 		RedirectedFrom: rec.RedirectedFrom,
-		Panels:         make([]panelEntry, 0, len(tb.panels)),
+		Panels:         slices.Grow(ps, len(tb.panels)),
 	}
 	var top *panels.Alert
 	for i := range rec.Alerts {
@@ -103,13 +105,15 @@ func formatMS(d time.Duration) string {
 // with styleNonce (either may be ""), and returns it. The page may be in
 // any charset, so the snippet is ASCII: the JSON escapes everything else.
 func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string, buf *snippetBuf) ([]byte, error) {
-	d := tb.toolbarData(rec)
+	d := tb.toolbarData(rec, buf.panels[:0])
+	buf.panels = d.Panels
 	buf.data = appendSnippetData(buf.data[:0], tb.cfg.Prefix, tb.csrf.token, tb.assets.styles, styleNonce, &d)
 	buf.out.Reset()
 	buf.out.Grow(len(buf.data) + 512)
-	// data is not written again before the markup went out, so the string
-	// may share its bytes.
-	if err := snippet(unsafe.String(unsafe.SliceData(buf.data), len(buf.data)), tb.assets.script, scriptNonce).Render(context.Background(), &buf.out); err != nil {
+	writeDataScript(&buf.out, buf.data, scriptNonce)
+	if scriptNonce == "" {
+		buf.out.WriteString(tb.assets.scriptTag)
+	} else if err := snippetScript(tb.assets.script, scriptNonce).Render(context.Background(), &buf.out); err != nil {
 		return nil, err
 	}
 	return buf.out.Bytes(), nil
@@ -119,8 +123,9 @@ func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string, b
 // (getSnippetBuf, release) once the page went out: the response writer
 // copies the markup into the page, and nothing else keeps it.
 type snippetBuf struct {
-	data []byte       // the snippet's JSON
-	out  bytes.Buffer // the markup
+	panels []panelEntry
+	data   []byte       // the snippet's JSON
+	out    bytes.Buffer // the markup
 }
 
 var snippetBufs = sync.Pool{New: func() any { return new(snippetBuf) }}
@@ -135,33 +140,30 @@ func (b *snippetBuf) release() {
 	if b == nil || b.out.Cap() > maxPooledSnippet || cap(b.data) > maxPooledSnippet {
 		return
 	}
+	clear(b.panels)
 	snippetBufs.Put(b)
 }
 
-// dataScript is the element that carries the snippet's data, as
+// writeDataScript writes the element that carries the snippet's data, as
 // templ.JSONScript writes one; templ does not interpolate into a script
 // element, and data is already encoded for one (see appendSnippetData).
-func dataScript(data, nonce string) templ.Component {
-	return templ.ComponentFunc(func(_ context.Context, w io.Writer) error {
-		// Written in pieces: data is the snippet's largest part, and is
-		// not copied again.
-		s := `<script id="debugtoolbar-data" type="application/json"`
-		if nonce != "" {
-			s += ` nonce="` + templ.EscapeString(nonce) + `"`
-		}
-		for _, part := range [...]string{s, ">", data, "</script>"} {
-			if _, err := io.WriteString(w, part); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+func writeDataScript(b *bytes.Buffer, data []byte, nonce string) {
+	b.WriteString(`<script id="debugtoolbar-data" type="application/json"`)
+	if nonce != "" {
+		b.WriteString(` nonce="`)
+		b.WriteString(templ.EscapeString(nonce))
+		b.WriteByte('"')
+	}
+	b.WriteByte('>')
+	b.Write(data)
+	b.WriteString("</script>")
 }
 
 // assetURLs are the URLs of the toolbar's assets under its prefix,
 // content-hashed.
 type assetURLs struct {
 	script     string   // toolbar.js
+	scriptTag  string   // snippetScript without a nonce
 	styles     []string // toolbar.css and panels.css, for the toolbar
 	pageStyles []string // panels.css, for the toolbar's own pages
 	// pageScripts are the toolbar's own pages' scripts: pages.js (Explain, Accept, Clear the list).
@@ -170,7 +172,13 @@ type assetURLs struct {
 
 func newAssetURLs(prefix string) assetURLs {
 	url := func(name string) string { return prefix + "static/" + assets.Path(name) }
-	return assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}, pageScripts: []string{url("pages.js")}}
+	a := assetURLs{script: url("toolbar.js"), styles: []string{url("toolbar.css"), url("panels.css")}, pageStyles: []string{url("panels.css")}, pageScripts: []string{url("pages.js")}}
+	var b strings.Builder
+	if err := snippetScript(a.script, "").Render(context.Background(), &b); err != nil {
+		panic(err) // writes to a strings.Builder, of a URL the toolbar made: cannot fail
+	}
+	a.scriptTag = b.String()
+	return a
 }
 
 // ms is a duration in milliseconds, to the microsecond.
