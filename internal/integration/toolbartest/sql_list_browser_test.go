@@ -125,6 +125,10 @@ func TestTheSQLListIsATool(t *testing.T) {
 	openSQL := func(t *testing.T, path string) *browsertest.Tab {
 		t.Helper()
 		tab := b.NewTab(t)
+		// /thousand runs 1,000 SQLite queries before it answers: under the
+		// race detector, beside CI's other packages on two cores, that took
+		// more than the default 10 s once.
+		tab.Timeout = 30 * time.Second
 		tab.Theme(t, "light")
 		tab.Navigate(t, srv.URL+path)
 		tab.Wait(t, "the handle", shadow(`s.querySelector("[data-testid=handle]")`))
