@@ -98,14 +98,21 @@ func gunzip(dst *buffer, src []byte, max int) error {
 	}
 }
 
-// gzipTo encodes b as one gzip member into dst.
-func gzipTo(dst *buffer, b []byte) error {
-	dst.grow(len(b)/3+64, 0)
+// gzipTo encodes the pieces, one after the other, as one gzip member into
+// dst.
+func gzipTo(dst *buffer, pieces [][]byte) error {
+	n := 0
+	for _, p := range pieces {
+		n += len(p)
+	}
+	dst.grow(n/3+64, 0)
 	zw := gzipWriters.Get().(*gzip.Writer)
 	defer gzipWriters.Put(zw)
 	zw.Reset(dst)
-	if _, err := zw.Write(b); err != nil {
-		return err
+	for _, p := range pieces {
+		if _, err := zw.Write(p); err != nil {
+			return err
+		}
 	}
 	return zw.Close()
 }

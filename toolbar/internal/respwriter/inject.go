@@ -1,31 +1,29 @@
 package respwriter
 
 import (
-	"slices"
 	"strings"
 )
 
 // inject returns body with markup inserted where l says, and each of l's
-// CSP meta tags whose content meta changes rewritten. It may reuse body's
-// storage, so the caller must not use body afterwards. The edits are made
-// from the last to the first (a meta tag may follow the insertion point,
-// between </head> and <body>), so each leaves the offsets of those before
-// it as they were.
-func inject(body []byte, l layout, markup []byte, meta []string) []byte {
+// CSP meta tags whose content meta changes rewritten, as pieces appended
+// to dst: parts of body and the new bytes between them, to be written in
+// order. Nothing is copied, so a 100 KB page is not moved to make room
+// for its snippet; the pieces share body's and markup's storage.
+func inject(dst [][]byte, body []byte, l layout, markup []byte, meta []string) [][]byte {
+	from := 0 // where the part of body still to be appended starts
 	inserted := false
-	for i := len(meta) - 1; i >= 0; i-- {
-		m := l.meta[i]
-		if !inserted && m.end <= l.at {
-			body, inserted = slices.Insert(body, l.at, markup...), true
+	for i, m := range l.meta {
+		if !inserted && m.start >= l.at {
+			dst, from, inserted = append(dst, body[from:l.at], markup), l.at, true
 		}
-		if meta[i] != m.content {
-			body = slices.Replace(body, m.start, m.end, attrValue(meta[i])...)
+		if i < len(meta) && meta[i] != m.content {
+			dst, from = append(dst, body[from:m.start], attrValue(meta[i])), m.end
 		}
 	}
 	if !inserted {
-		body = slices.Insert(body, l.at, markup...)
+		dst, from = append(dst, body[from:l.at], markup), l.at
 	}
-	return body
+	return append(dst, body[from:])
 }
 
 // attrValue is v as a double-quoted attribute value.

@@ -121,7 +121,7 @@ func TestInject(t *testing.T) {
 			if l.at < 0 {
 				t.Fatalf("scan(%q): not injected because %q", in, l.why)
 			}
-			got := inject([]byte(in), l, []byte(testSnippet), nil)
+			got := bytes.Join(inject(nil, []byte(in), l, []byte(testSnippet), nil), nil)
 			if want := strings.Replace(tt.page, here, testSnippet, 1); string(got) != want {
 				t.Errorf("inject(%q)\n got %q\nwant %q", in, got, want)
 			}
@@ -188,7 +188,7 @@ func TestInjectRewritesMetaCSP(t *testing.T) {
 	page := `<html><head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a'">` +
 		`<meta http-equiv=Content-Security-Policy content='style-src &#39;self&#39;'></head><body>x</body></html>`
 	l := scan([]byte(page))
-	got := inject([]byte(page), l, []byte(testSnippet), []string{`script-src 'nonce-a' 'nonce-b' "q" &`, "style-src 'self'"})
+	got := bytes.Join(inject(nil, []byte(page), l, []byte(testSnippet), []string{`script-src 'nonce-a' 'nonce-b' "q" &`, "style-src 'self'"}), nil)
 	want := `<html><head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a' 'nonce-b' &quot;q&quot; &amp;">` +
 		`<meta http-equiv=Content-Security-Policy content='style-src &#39;self&#39;'>` + testSnippet + `</head><body>x</body></html>`
 	if string(got) != want {
@@ -202,7 +202,7 @@ func TestInjectRewritesMetaCSP(t *testing.T) {
 func TestInjectRewritesAMetaCSPAfterTheHead(t *testing.T) {
 	page := `<html><head><title>t</title></head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a'"><body>x</body></html>`
 	l := scan([]byte(page))
-	got := inject([]byte(page), l, []byte(testSnippet), []string{`script-src 'nonce-a' 'nonce-b'`})
+	got := bytes.Join(inject(nil, []byte(page), l, []byte(testSnippet), []string{`script-src 'nonce-a' 'nonce-b'`}), nil)
 	want := `<html><head><title>t</title>` + testSnippet + `</head><meta http-equiv="Content-Security-Policy" content="script-src 'nonce-a' 'nonce-b'"><body>x</body></html>`
 	if string(got) != want {
 		t.Errorf("got  %q\nwant %q", got, want)
@@ -249,7 +249,7 @@ func FuzzInject(f *testing.F) {
 		if l.foreign {
 			return // the Writer injects nothing there
 		}
-		out := inject(body, l, []byte(testSnippet), nil)
+		out := bytes.Join(inject(nil, body, l, []byte(testSnippet), nil), nil)
 		if !bytes.Equal(out[:l.at], in[:l.at]) || string(out[l.at:l.at+len(testSnippet)]) != testSnippet || !bytes.Equal(out[l.at+len(testSnippet):], in[l.at:]) {
 			t.Fatalf("inject(%q) = %q: not the input with the snippet at %d", in, out, l.at)
 		}

@@ -189,6 +189,7 @@ type Writer struct {
 	calls    buffer      // how the handler wrote it (see replay)
 	plain    buffer      // a gzip body decoded, injected
 	out      buffer      // and encoded again
+	pieces   [3][]byte   // room for what goes out of an injected page (see inject)
 	size     int64
 	flushed  bool   // the handler flushed a complete page, which is still held
 	page     []byte // the held page as the browser reads it, once read (see read)
@@ -638,6 +639,7 @@ func (w *Writer) release() {
 	w.plain.give()
 	w.out.give()
 	w.page = nil
+	w.pieces = [3][]byte{} // they were in the buffers just given back
 }
 
 // releaseIfPassing releases the buffers once nothing is held any more.
@@ -744,7 +746,11 @@ func (w *Writer) finishHold() {
 		return
 	}
 	if w.clen >= 0 {
-		h.Set("Content-Length", strconv.Itoa(len(out)))
+		n := 0
+		for _, p := range out {
+			n += len(p)
+		}
+		h.Set("Content-Length", strconv.Itoa(n))
 	}
 	if et := h.Get("Etag"); strings.HasPrefix(et, `"`) {
 		h.Set("Etag", "W/"+et) // the body changed; weak still matches If-None-Match
@@ -754,7 +760,11 @@ func (w *Writer) finishHold() {
 	w.state = statePass
 	defer w.release()
 	w.rw.WriteHeader(w.status)
-	_, _ = w.rw.Write(out)
+	for _, p := range out {
+		if _, err := w.rw.Write(p); err != nil {
+			return // the client is gone: the inner writer says so to the rest
+		}
+	}
 }
 
 // read returns the held page as the browser reads it (a gzip body decoded),
@@ -782,11 +792,12 @@ func (w *Writer) read() (page []byte, reason string) {
 	return page, ""
 }
 
-// injectInto returns the held body with the snippet injected, or why not.
+// injectInto returns the held body with the snippet injected, as pieces to
+// write in order (see inject), or why not.
 // The held body and h are left as they were whenever it returns a reason,
 // unless Options.Replace replaced them: then the replacement goes out as
 // it is.
-func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
+func (w *Writer) injectInto(h http.Header) (out [][]byte, reason string) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, reason = nil, fmt.Sprintf("toolbar error: panic: %v", p)
@@ -825,17 +836,12 @@ func (w *Writer) injectInto(h http.Header) (out []byte, reason string) {
 	case inj.MetaCSP != nil && len(inj.MetaCSP) != len(meta):
 		return nil, fmt.Sprintf("toolbar error: %d meta CSP contents for %d tags", len(inj.MetaCSP), len(meta))
 	}
-	if !isGzip(h.Get("Content-Encoding")) {
-		w.held.grow(len(inj.Markup), 0) // so inject works in place
-		w.held.b = inject(w.held.b, w.lay, inj.Markup, inj.MetaCSP)
-		out = w.held.b
-	} else {
-		w.plain.grow(len(inj.Markup), 0)
-		w.plain.b = inject(w.plain.b, w.lay, inj.Markup, inj.MetaCSP)
-		if err := gzipTo(&w.out, w.plain.b); err != nil {
+	out = inject(w.pieces[:0], body, w.lay, inj.Markup, inj.MetaCSP)
+	if isGzip(h.Get("Content-Encoding")) {
+		if err := gzipTo(&w.out, out); err != nil {
 			return nil, "toolbar error: gzip: " + err.Error()
 		}
-		out = w.out.b
+		out = append(out[:0], w.out.b)
 	}
 	w.page = nil
 	for k, v := range inj.Header {
