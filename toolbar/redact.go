@@ -99,20 +99,16 @@ func (r *redactor) isSecret(name string) bool {
 // "apiKey" and "APIKey" are all "api" and "key"; "user[password]" is
 // "user" and "password".
 func secretName(name string) bool {
-	start := -1
-	for i := 0; i <= len(name); i++ {
-		var c byte
-		if i < len(name) {
-			c = name[i]
+	for i := 0; i < len(name); {
+		if !isWordByte(name[i]) {
+			i++
+			continue
 		}
-		if start >= 0 && (i == len(name) || !isWordByte(c) || wordBreak(name, i)) {
-			if secretWord(name[start:i]) {
-				return true
-			}
-			start = -1
+		start := i
+		for i++; i < len(name) && isWordByte(name[i]) && !wordBreak(name, i); i++ {
 		}
-		if start < 0 && i < len(name) && isWordByte(c) {
-			start = i
+		if secretWord(name[start:i]) {
+			return true
 		}
 	}
 	return false
@@ -141,6 +137,9 @@ func wordBreak(name string, i int) bool {
 
 // secretWord reports whether w, one word of a name, is secret.
 func secretWord(w string) bool {
+	if last := letterBit(w[len(w)-1]); len(w) < 3 || (letterBit(w[0])&secretFirsts == 0 || last&secretLasts == 0) && last&suffixLasts == 0 {
+		return false // most words: "dur", "desc", "max-age"'s
+	}
 	var buf [32]byte
 	var lower []byte
 	if len(w) <= len(buf) {
@@ -164,6 +163,28 @@ func secretWord(w string) bool {
 		}
 	}
 	return false
+}
+
+// A secret word starts with one of secretFirsts and ends with one of
+// secretLasts, and a word with a secret suffix ends with one of
+// suffixLasts (TestSecretLetters checks them against the lists): a word
+// that does neither is not secret, told without lowering it or looking it
+// up.
+const (
+	secretFirsts = 1<<('a'-'a') | 1<<('b'-'a') | 1<<('c'-'a') | 1<<('h'-'a') | 1<<('j'-'a') | 1<<('k'-'a') |
+		1<<('m'-'a') | 1<<('o'-'a') | 1<<('p'-'a') | 1<<('s'-'a') | 1<<('t'-'a') | 1<<('x'-'a')
+	secretLasts = 1<<('a'-'a') | 1<<('d'-'a') | 1<<('e'-'a') | 1<<('f'-'a') | 1<<('g'-'a') | 1<<('h'-'a') |
+		1<<('l'-'a') | 1<<('n'-'a') | 1<<('p'-'a') | 1<<('r'-'a') | 1<<('s'-'a') | 1<<('t'-'a') | 1<<('y'-'a')
+	suffixLasts = 1<<('d'-'a') | 1<<('l'-'a') | 1<<('n'-'a') | 1<<('s'-'a') | 1<<('t'-'a') | 1<<('y'-'a')
+)
+
+// letterBit is the bit of c's letter, in either case, in the masks above;
+// 0 for a byte that is not a letter.
+func letterBit(c byte) uint32 {
+	if c |= 0x20; 'a' <= c && c <= 'z' {
+		return 1 << (c - 'a')
+	}
+	return 0
 }
 
 // Bounds of what a record keeps of a request's or response's names and

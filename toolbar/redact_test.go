@@ -382,3 +382,30 @@ func TestAPanicsTextIsRedacted(t *testing.T) {
 		t.Errorf("panic = %q", rec.Panic)
 	}
 }
+
+// TestSecretLetters checks secretWord's shortcut: the letter masks cover
+// the first and last letters of every secret word and the last of every
+// suffix.
+func TestSecretLetters(t *testing.T) {
+	for w := range secretWords {
+		if len(w) < 3 || letterBit(w[0])&secretFirsts == 0 || letterBit(w[len(w)-1])&secretLasts == 0 {
+			t.Errorf("secret word %q is not covered by secretFirsts and secretLasts", w)
+		}
+		if !secretWord(strings.ToUpper(w)) {
+			t.Errorf("secretWord(%q) = false", strings.ToUpper(w))
+		}
+	}
+	for _, s := range secretSuffixes {
+		if letterBit(s[len(s)-1])&suffixLasts == 0 {
+			t.Errorf("secret suffix %q is not covered by suffixLasts", s)
+		}
+		if !secretWord("my" + s) {
+			t.Errorf("secretWord(%q) = false", "my"+s)
+		}
+	}
+	for _, w := range []string{"dur", "desc", "charset", "keyword", "monkey", "author", "max", "age", "k1"} {
+		if secretWord(w) {
+			t.Errorf("secretWord(%q) = true", w)
+		}
+	}
+}
