@@ -107,7 +107,7 @@ func formatMS(d time.Duration) string {
 func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string, buf *snippetBuf) ([]byte, error) {
 	d := tb.toolbarData(rec, buf.panels[:0])
 	buf.panels = d.Panels
-	buf.data = appendSnippetData(buf.data[:0], tb.cfg.Prefix, tb.csrf.token, tb.assets.styles, styleNonce, &d)
+	buf.data = appendSnippetData(buf.data[:0], tb.snippetHead, styleNonce, &d)
 	buf.out.Reset()
 	buf.out.Grow(len(buf.data) + 512)
 	writeDataScript(&buf.out, buf.data, scriptNonce)

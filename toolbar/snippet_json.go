@@ -15,9 +15,20 @@ import (
 // <script> element (<, > and & escaped, as encoding/json does), without
 // reflection or the validation a json.Marshaler's output goes through.
 
-// appendSnippetData appends the data the toolbar's script reads.
-func appendSnippetData(b []byte, prefix, token string, styles []string, styleNonce string, d *toolbarData) []byte {
-	b = appendJSONString(append(b, `{"prefix":`...), prefix)
+// appendSnippetData appends the data the toolbar's script reads, after
+// head (see snippetHead).
+func appendSnippetData(b []byte, head []byte, styleNonce string, d *toolbarData) []byte {
+	b = append(b, head...)
+	if styleNonce != "" {
+		b = appendJSONString(append(b, `,"style_nonce":`...), styleNonce)
+	}
+	return append(d.appendJSON(append(b, `,"record":`...)), '}')
+}
+
+// snippetHead is the beginning of every snippet's data: what does not
+// change from one page to the next, encoded once.
+func snippetHead(prefix, token string, styles []string) []byte {
+	b := appendJSONString([]byte(`{"prefix":`), prefix)
 	b = appendJSONString(append(b, `,"token":`...), token) // for the POSTs (csrf)
 	b = append(b, `,"styles":[`...)
 	for i, s := range styles {
@@ -26,11 +37,7 @@ func appendSnippetData(b []byte, prefix, token string, styles []string, styleNon
 		}
 		b = appendJSONString(b, s)
 	}
-	b = append(b, ']')
-	if styleNonce != "" {
-		b = appendJSONString(append(b, `,"style_nonce":`...), styleNonce)
-	}
-	return append(d.appendJSON(append(b, `,"record":`...)), '}')
+	return append(b, ']')
 }
 
 // appendJSON appends d as encoding/json encodes it.
@@ -104,10 +111,10 @@ func appendJSONString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
 	start := 0 // of the run of bytes that need no escape
-	for i := 0; i < len(s); {
+	for i := plainRun(s, 0); i < len(s); {
 		c := s[i]
 		if jsonPlain[c] {
-			i++
+			i++ // within 8 bytes of an escape, or of the end
 			continue
 		}
 		b = append(b, s[start:i]...)
@@ -136,8 +143,32 @@ func appendJSONString(b []byte, s string) []byte {
 			}
 		}
 		start = i
+		i = plainRun(s, i)
 	}
 	return append(append(b, s[start:]...), '"')
+}
+
+// plainRun returns where, from i, the run of 8-byte blocks of s that are
+// all jsonPlain ends, telling each block at once (a SWAR test: a byte
+// below 0x20 or from 0x80, or equal to ", &, <, > or \, sets the top bit
+// of its lane in m, and no lane's test sets another's where all are
+// plain).
+func plainRun(s string, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(s); i += 8 {
+		b := s[i : i+8]
+		x := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		// (y - ones) &^ y sets the top bit where y's byte is 0.
+		q := (x | 0x04*ones) ^ 0x26*ones // 0 for " (0x22) or & (0x26)
+		a := (x | 0x02*ones) ^ 0x3e*ones // 0 for < (0x3c) or > (0x3e)
+		bs := x ^ '\\'*ones              // 0 for \
+		m := x | (x-0x20*ones)&^x | (q-ones)&^q | (a-ones)&^a | (bs-ones)&^bs
+		if m&highs != 0 {
+			break
+		}
+	}
+	return i
 }
 
 // jsonPlain marks the bytes a JSON string holds as they are.

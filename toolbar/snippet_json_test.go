@@ -17,7 +17,7 @@ func TestTheSnippetsDataIsWhatEncodingJSONWrites(t *testing.T) {
 			Panels:         []panelEntry{{ID: "sql", Title: s, Summary: s, Level: "info"}, {ID: "x", Title: "X"}},
 			RedirectedFrom: []panels.Redirect{{ID: "r", Method: "POST", URL: "/" + s, Status: 303}}}
 		for _, d := range []toolbarData{d, {Path: s}} {
-			got := appendSnippetData(nil, "/__debug__/", "tok", []string{"/a.css", s}, s, &d)
+			got := appendSnippetData(nil, snippetHead("/__debug__/", "tok", []string{"/a.css", s}), s, &d)
 			want, err := json.Marshal(struct {
 				Prefix     string      `json:"prefix"`
 				Token      string      `json:"token"`
@@ -75,5 +75,31 @@ func TestTheHandlesWarningCountLeavesOutInfoAndAcceptedAlerts(t *testing.T) {
 	}}
 	if got := tb.toolbarData(rec, nil).Warnings; got != 1 {
 		t.Errorf("warning count %d, want 1 (one warning; info and accepted alerts left out)", got)
+	}
+}
+
+// TestJSONStringsEscapeWhereverTheByteIs puts each byte that needs an
+// escape at each place of a string long enough for appendJSONString to
+// read it 8 bytes at a time: it comes back the same, in ASCII, with no
+// markup characters.
+func TestJSONStringsEscapeWhereverTheByteIs(t *testing.T) {
+	special := []string{`"`, `\`, "<", ">", "&", "\x00", "\x1f", "\n", "\x7f", "é", "\xff", "😀", "\u2028"}
+	for _, c := range special {
+		for at := 0; at <= 17; at++ {
+			s := strings.Repeat("a", at) + c + strings.Repeat("b", 17-at)
+			got := appendJSONString(nil, s)
+			var back, want string
+			if err := json.Unmarshal(got, &back); err != nil {
+				t.Fatalf("%q: %v in %s", s, err, got)
+			}
+			enc, _ := json.Marshal(s)
+			json.Unmarshal(enc, &want)
+			if back != want {
+				t.Errorf("%q: decodes to %q, want %q", s, back, want)
+			}
+			if strings.ContainsAny(string(got), "<>&") || strings.ContainsFunc(string(got), func(r rune) bool { return r >= 0x80 || r < 0x20 }) {
+				t.Errorf("%q: encoded as %s", s, got)
+			}
+		}
 	}
 }

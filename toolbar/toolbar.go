@@ -93,7 +93,9 @@ type Toolbar struct {
 	routes  http.Handler
 	panels  []panels.Panel
 	assets  assetURLs
-	log     *slog.Logger
+	// snippetHead begins every snippet's data (see snippetHead).
+	snippetHead []byte
+	log         *slog.Logger
 	// outside holds the database work that ran while observed requests
 	// did but belongs to none of them.
 	outside *outside
@@ -220,6 +222,7 @@ func New(cfg Config) (*Toolbar, error) {
 		explaining: make(chan struct{}, autoExplainRunning),
 		editor:     editor,
 	}
+	tb.snippetHead = snippetHead(cfg.Prefix, tb.csrf.token, tb.assets.styles)
 	tb.routes = tb.router()
 	tb.redirects = newRedirects(redirectMax, redirectTTL)
 	tb.warnWide()
