@@ -243,19 +243,41 @@ func (f *finder[K, V]) add(k K, v V) {
 }
 
 // count fills Stats but its Level.
+// distinct counts the different numbers from 1 it is given (a request's
+// transactions and connections are numbered 1, 2, ... as they are met);
+// 0 is none.
+type distinct struct {
+	n    int
+	bits []uint64
+	buf  [2]uint64 // bits' first, for the first 128 numbers
+}
+
+func (d *distinct) add(i int32) {
+	if i <= 0 {
+		return
+	}
+	if d.bits == nil {
+		d.bits = d.buf[:]
+	}
+	w, bit := int(i/64), uint64(1)<<(i%64)
+	for w >= len(d.bits) {
+		d.bits = append(d.bits, 0)
+	}
+	if d.bits[w]&bit == 0 {
+		d.bits[w] |= bit
+		d.n++
+	}
+}
+
 func (r *Record) count() {
 	st := Stats{Dropped: r.QueriesDropped, Statements: r.StatementsDropped}
-	txs, conns := map[int32]bool{}, map[int32]bool{}
+	var txs, conns distinct
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		st.SQLTime += q.Duration
 		st.Slowest = max(st.Slowest, q.Duration)
-		if q.Tx > 0 {
-			txs[q.Tx] = true
-		}
-		if q.Conn > 0 {
-			conns[q.Conn] = true
-		}
+		txs.add(q.Tx)
+		conns.add(q.Conn)
 		if !q.IsStatement() {
 			continue
 		}
@@ -272,7 +294,7 @@ func (r *Record) count() {
 			st.Similar++
 		}
 	}
-	st.Transactions, st.Connections = len(txs), len(conns)
+	st.Transactions, st.Connections = txs.n, conns.n
 	for _, d := range r.Duplicates {
 		st.Duplicates += len(d)
 	}

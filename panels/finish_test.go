@@ -125,3 +125,22 @@ func TestSpansSideBySideCountOnce(t *testing.T) {
 		t.Errorf("span time %v, want 45ms (35 + 10: overlaps count once)", r.Stats.SpanTime)
 	}
 }
+
+// TestStatsCountDistinctTransactionsAndConnections: numbers met again
+// count once, and numbers past the first 128 count too.
+func TestStatsCountDistinctTransactionsAndConnections(t *testing.T) {
+	var qs []panels.Query
+	for _, n := range []int32{1, 3, 3, 200, 1, 0, 129, 200} {
+		x := q("SELECT 1", time.Millisecond)
+		x.Tx, x.Conn = n, n/2
+		qs = append(qs, x)
+	}
+	rec := &panels.Record{Queries: qs}
+	rec.Finish(panels.Thresholds{})
+	if got := rec.Stats.Transactions; got != 4 { // 1, 3, 129, 200
+		t.Errorf("Transactions = %d, want 4", got)
+	}
+	if got := rec.Stats.Connections; got != 3 { // 1, 64, 100; 0 is none
+		t.Errorf("Connections = %d, want 3", got)
+	}
+}

@@ -17,7 +17,7 @@ const trustedTypesPolicy = "debugtoolbar"
 // its <meta> tags, is extended for the toolbar's snippet alone (see
 // package csp): the nonces its elements carry and what changes.
 func (tb *Toolbar) cspPlan(r *http.Request, p respwriter.Page) csp.Plan {
-	return csp.Allow(p.Header.Values("Content-Security-Policy"), p.MetaCSP, csp.Needs{
+	return csp.Allow(p.Header["Content-Security-Policy"], p.MetaCSP, csp.Needs{
 		Host:         r.Host,
 		Secure:       r.TLS != nil,
 		Script:       tb.assets.script,

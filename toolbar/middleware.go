@@ -212,7 +212,7 @@ func (tb *Toolbar) request(r *http.Request) panels.Request {
 func (tb *Toolbar) complete(r *http.Request, rec *panels.Record, col *collector) {
 	rec.Request.Route = routePattern(r, col)
 	var form url.Values
-	rec.Request.Body, form = tb.requestBody(r.Header.Get("Content-Type"), col.body)
+	rec.Request.Body, form = tb.requestBody(firstValue(r.Header["Content-Type"]), col.body)
 	switch {
 	case form != nil:
 		rec.Request.Form = form
@@ -238,4 +238,13 @@ func (tb *Toolbar) keep(rec *panels.Record, res respwriter.Result, h http.Header
 		CSP:         changed,
 	}
 	tb.history.add(rec)
+}
+
+// firstValue is h.Get(k) for a canonical key read as h[k]: Get would
+// canonicalise the key again.
+func firstValue(vs []string) string {
+	if len(vs) > 0 {
+		return vs[0]
+	}
+	return ""
 }

@@ -32,24 +32,24 @@ func decide(r *http.Request, status int, h http.Header, maxBody int) decision {
 		d.reason = "status 304"
 	case !bodyAllowed(status):
 		d.reason = "no body status"
-	case status == http.StatusPartialContent || r.Header.Get("Range") != "":
+	case status == http.StatusPartialContent || get(r.Header, "Range") != "":
 		d.reason = "range response"
-	case r.Header.Get("HX-Request") != "":
+	case get(r.Header, "Hx-Request") != "":
 		d.reason = "htmx request" // a fragment: the page it lands in has the toolbar
-	case r.Header.Get("Sec-Fetch-Dest") != "" && r.Header.Get("Sec-Fetch-Dest") != "document":
+	case get(r.Header, "Sec-Fetch-Dest") != "" && get(r.Header, "Sec-Fetch-Dest") != "document":
 		d.reason = "not a page navigation" // fetch, XHR, iframe, ...
 	}
 	if d.reason != "" {
 		return d
 	}
-	ce := h.Get("Content-Encoding")
+	ce := get(h, "Content-Encoding")
 	if !decodable(ce) {
 		d.reason = "encoding " + ce
 		return d
 	}
 	if ct, ok := h["Content-Type"]; !ok {
 		// net/http sniffs only when nothing says how the body is encoded.
-		if ce != "" || h.Get("Transfer-Encoding") != "" {
+		if ce != "" || get(h, "Transfer-Encoding") != "" {
 			d.reason = "not html"
 			return d
 		}
@@ -63,7 +63,7 @@ func decide(r *http.Request, status int, h http.Header, maxBody int) decision {
 		d.reason = "trailers"
 		return d
 	}
-	if cl := h.Get("Content-Length"); cl != "" {
+	if cl := get(h, "Content-Length"); cl != "" {
 		if n, err := strconv.ParseInt(cl, 10, 64); err == nil && n >= 0 {
 			d.clen = n
 			if n > int64(maxBody) {
@@ -106,4 +106,14 @@ func hasTrailers(h http.Header) bool {
 		}
 	}
 	return false
+}
+
+// get is h.Get(key) for a key already canonical, as every key the writer
+// asks for is (TestGetKeysAreCanonical): Get would canonicalise it again
+// at every call, the most of what reading a header costs.
+func get(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
 }

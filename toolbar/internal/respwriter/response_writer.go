@@ -662,7 +662,7 @@ func (w *Writer) prepareHeader() {
 		w.snap = nil
 	}
 	if w.sniffed != "" {
-		h.Set("Content-Type", w.sniffed)
+		h["Content-Type"] = []string{w.sniffed}
 	}
 	if w.onHeader != nil {
 		w.callOnHeader(h)
@@ -750,10 +750,10 @@ func (w *Writer) finishHold() {
 		for _, p := range out {
 			n += len(p)
 		}
-		h.Set("Content-Length", strconv.Itoa(n))
+		h["Content-Length"] = []string{strconv.Itoa(n)}
 	}
-	if et := h.Get("Etag"); strings.HasPrefix(et, `"`) {
-		h.Set("Etag", "W/"+et) // the body changed; weak still matches If-None-Match
+	if et := get(h, "Etag"); strings.HasPrefix(et, `"`) {
+		h["Etag"] = []string{"W/" + et} // the body changed; weak still matches If-None-Match
 	}
 	w.injected = true
 	w.reason = ""
@@ -775,7 +775,7 @@ func (w *Writer) read() (page []byte, reason string) {
 		return w.page, w.readErr
 	}
 	page = w.held.b
-	if isGzip(w.rw.Header().Get("Content-Encoding")) {
+	if isGzip(get(w.rw.Header(), "Content-Encoding")) {
 		w.plain.b = w.plain.b[:0]
 		switch err := gunzip(&w.plain, w.held.b, w.max); {
 		case err == errOverCap:
@@ -827,7 +827,7 @@ func (w *Writer) injectInto(h http.Header) (out [][]byte, reason string) {
 	for i, m := range w.lay.meta {
 		meta[i] = m.content
 	}
-	inj, err := w.snippet(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: h.Get("Content-Type"), MetaCSP: meta})
+	inj, err := w.snippet(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: get(h, "Content-Type"), MetaCSP: meta})
 	switch {
 	case err != nil:
 		return nil, "toolbar error: " + err.Error()
@@ -837,7 +837,7 @@ func (w *Writer) injectInto(h http.Header) (out [][]byte, reason string) {
 		return nil, fmt.Sprintf("toolbar error: %d meta CSP contents for %d tags", len(inj.MetaCSP), len(meta))
 	}
 	out = inject(w.pieces[:0], body, w.lay, inj.Markup, inj.MetaCSP)
-	if isGzip(h.Get("Content-Encoding")) {
+	if isGzip(get(h, "Content-Encoding")) {
 		if err := gzipTo(&w.out, out); err != nil {
 			return nil, "toolbar error: gzip: " + err.Error()
 		}
@@ -856,7 +856,7 @@ func (w *Writer) injectInto(h http.Header) (out [][]byte, reason string) {
 // to inject into, or why it cannot be served (the app's page then goes
 // out untouched).
 func (w *Writer) replaceWith(h http.Header, body []byte) ([]byte, string) {
-	r, ok := w.replace(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: h.Get("Content-Type")})
+	r, ok := w.replace(Page{Header: h, Body: body, Status: w.status, Size: w.size, ContentType: get(h, "Content-Type")})
 	if !ok {
 		return body, ""
 	}
@@ -912,7 +912,7 @@ func (w *Writer) Result() Result {
 	r := Result{
 		Status:      w.status,
 		Size:        w.size,
-		ContentType: w.rw.Header().Get("Content-Type"),
+		ContentType: get(w.rw.Header(), "Content-Type"),
 		Injected:    w.injected,
 		Replaced:    w.replaced,
 		NotInjected: w.reason,
