@@ -126,8 +126,9 @@ func (r *Record) group() {
 		n, d   int     // statements, repeats
 	)
 	// Scratch on the stack while the request is short, as most are.
-	var dupsBuf, copiesBuf [64]int32
+	var dupsBuf, copiesBuf, countsBuf [64]int32
 	exact.keys, exact.vals = make([]exactKey, 0, min(len(r.Queries), finderLinear)), make([]int32, 0, min(len(r.Queries), finderLinear))
+	counts = countsBuf[:0]
 	scratch := func(buf *[64]int32) []int32 {
 		if len(r.Queries) <= len(buf) {
 			s := buf[:len(r.Queries)]
@@ -249,19 +250,17 @@ func (f *finder[K, V]) add(k K, v V) {
 type distinct struct {
 	n    int
 	bits []uint64
-	buf  [2]uint64 // bits' first, for the first 128 numbers
 }
 
 func (d *distinct) add(i int32) {
 	if i <= 0 {
 		return
 	}
-	if d.bits == nil {
-		d.bits = d.buf[:]
-	}
 	w, bit := int(i/64), uint64(1)<<(i%64)
-	for w >= len(d.bits) {
-		d.bits = append(d.bits, 0)
+	if w >= len(d.bits) {
+		bits := make([]uint64, 2*w)
+		copy(bits, d.bits)
+		d.bits = bits
 	}
 	if d.bits[w]&bit == 0 {
 		d.bits[w] |= bit
@@ -271,7 +270,8 @@ func (d *distinct) add(i int32) {
 
 func (r *Record) count() {
 	st := Stats{Dropped: r.QueriesDropped, Statements: r.StatementsDropped}
-	var txs, conns distinct
+	var txBits, connBits [2]uint64 // the first 128 numbers, on the stack
+	txs, conns := distinct{bits: txBits[:]}, distinct{bits: connBits[:]}
 	for i := range r.Queries {
 		q := &r.Queries[i]
 		st.SQLTime += q.Duration
