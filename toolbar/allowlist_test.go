@@ -113,7 +113,7 @@ func TestRedaction(t *testing.T) {
 		"X-Ssn":         {"123"},
 		"Accept":        {"text/html"},
 		"X-Debug-Token": {"id"},
-	})
+	}, "")
 	want := map[string]string{
 		"Authorization": Redacted,
 		"Cookie":        "sid=" + Redacted + "; theme=" + Redacted,

@@ -109,9 +109,14 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	h := w.Header()
 	h["X-Debug-Token"] = []string{rec.ID} // canonical keys: no Set's canonicalising
 	h["X-Debug-Token-Link"] = []string{link}
+	var timing string // the Server-Timing value the toolbar sent
+	addTiming := func(h http.Header) {
+		timing = serverTiming(rec, col)
+		h["Server-Timing"] = append(h["Server-Timing"], timing)
+	}
 	opts := respwriter.Options{
 		MaxBody:  tb.cfg.MaxBodyBytes,
-		OnHeader: func(h http.Header) { h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col)) },
+		OnHeader: addTiming,
 		Snippet: func(p respwriter.Page) (respwriter.Injection, error) {
 			// The body is complete by now; the rest is known after Finish.
 			rec.Response.Status, rec.Response.Size, rec.Response.ContentType = p.Status, p.Size, p.ContentType
@@ -125,7 +130,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 	if tb.cfg.Loud != nil {
 		loud = &loudState{}
 		opts.OnHeader = func(h http.Header) {
-			h["Server-Timing"] = append(h["Server-Timing"], serverTiming(rec, col))
+			addTiming(h)
 			if loud.finished {
 				alertsHeader(h, loud.alerts)
 			}
@@ -153,7 +158,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 			}
 			tb.complete(r, rec, col)
 			tb.logLoud(rec, loudAlerts(tb.cfg.Loud, rec))
-			tb.keep(rec, rw.Result(), w.Header())
+			tb.keep(rec, rw.Result(), w.Header(), timing)
 		})
 		if p != nil {
 			panic(p)
@@ -170,7 +175,7 @@ func (tb *Toolbar) serveObserved(w http.ResponseWriter, r *http.Request, next ht
 		})
 	}
 	res := rw.Finish() // contains its own panics, serving the page untouched
-	tb.safely("keeping the record", func() { tb.keep(rec, res, w.Header()) })
+	tb.safely("keeping the record", func() { tb.keep(rec, res, w.Header(), timing) })
 	tb.safely("remembering a redirect", func() { tb.rememberRedirect(r, rec, w.Header()) })
 	tb.safely("explaining slow queries", func() { tb.explainSlow(rec) })
 }
@@ -197,7 +202,7 @@ func (tb *Toolbar) request(r *http.Request) panels.Request {
 		Proto:      r.Proto,
 		TLS:        r.TLS != nil,
 		Host:       r.Host,
-		Header:     tb.redact.header(r.Header),
+		Header:     tb.redact.header(r.Header, ""),
 		Query:      tb.redact.values(r.URL.Query()),
 	}
 	for _, c := range r.Cookies() {
@@ -223,14 +228,14 @@ func (tb *Toolbar) complete(r *http.Request, rec *panels.Record, col *collector)
 }
 
 // keep records how the response went and adds the record to the history.
-func (tb *Toolbar) keep(rec *panels.Record, res respwriter.Result, h http.Header) {
+func (tb *Toolbar) keep(rec *panels.Record, res respwriter.Result, h http.Header, timing string) {
 	var changed []string // the CSP as served
 	if res.Injected {
 		changed = rec.Response.CSP
 	}
 	rec.Response = panels.Response{
 		Status:      res.Status,
-		Header:      tb.redact.header(h),
+		Header:      tb.redact.header(h, timing),
 		Size:        res.Size,
 		ContentType: res.ContentType,
 		Injected:    res.Injected,

@@ -234,7 +234,9 @@ func (b *budget) values(vs []string, f func(string) string, room *[]string) []st
 
 // header returns a copy of h with secret values hidden and long ones cut;
 // Cookie and Set-Cookie values are always hidden (their names are kept).
-func (r *redactor) header(h http.Header) http.Header {
+// A Server-Timing value equal to timing, the one the toolbar added, is
+// kept as it is: it holds the toolbar's durations and the record's id.
+func (r *redactor) header(h http.Header, timing string) http.Header {
 	out := make(http.Header, len(h))
 	b := newBudget()
 	n := 0
@@ -262,6 +264,13 @@ func (r *redactor) header(h http.Header) http.Header {
 			out[k] = []string{Redacted}
 		case urlHeaders[k]:
 			out[k] = b.values(vs, r.urlText, &room)
+		case k == "Server-Timing" && timing != "":
+			out[k] = b.values(vs, func(v string) string {
+				if v == timing {
+					return v
+				}
+				return redactText(v)
+			}, &room)
 		default:
 			out[k] = b.values(vs, redactText, &room)
 		}
