@@ -93,14 +93,16 @@ func (x *following) stop() {
 		return
 	}
 	// The goroutines the followed one left running keep the label:
-	// hand them over, and forget them after a while. The entry they get
-	// is an allocation of its own: a pointer into x would keep x.f, and
-	// with it the request's recorder and its record, alive as long as
-	// the lingering list holds it.
-	left := &followed{rec: x.o.after}
-	follows.byPtr.CompareAndSwap(x.ptr, &x.f, left)
-	follows.byName.CompareAndSwap(x.name, &x.f, left)
-	lingering.add(lingerer{ptr: x.ptr, name: x.name, f: left, until: time.Now().Add(x.o.linger)})
+	// hand them over, and forget them after a while. They move from the
+	// active Follows to the lingering ones (found there first, so that a
+	// lookup in between finds one of the two), and stay counted in
+	// follows.active until forgotten. The entry they get is an
+	// allocation of its own: a pointer into x would keep x.f, and with it
+	// the request's recorder and its record, alive as long as the
+	// lingering list holds it.
+	lingering.add(lingerer{ptr: x.ptr, name: x.name, f: &followed{rec: x.o.after}, until: time.Now().Add(x.o.linger)})
+	follows.byPtr.CompareAndDelete(x.ptr, &x.f)
+	follows.byName.CompareAndDelete(x.name, &x.f)
 }
 
 func unfollow(ptr unsafe.Pointer, name any, f *followed) {
@@ -111,8 +113,13 @@ func unfollow(ptr unsafe.Pointer, name any, f *followed) {
 
 // lingering holds the stopped Follows whose goroutines are handed over
 // (LeftBehind), oldest first: at most maxLingering, so that a server under
-// load keeps a bounded number of them, each until its time is up.
-var lingering lingerers
+// load keeps a bounded number of them, each until its time is up. They are
+// kept apart from the active Follows, in plain maps under a lock: a busy
+// server has them all the time, and there they cost the collector two
+// maps to mark, not a node of follows' maps each, and leave those maps
+// small. Only an operation of a goroutine no active Follow covers looks
+// them up.
+var lingering = lingerers{byPtr: map[unsafe.Pointer]*followed{}, byName: map[any]*followed{}}
 
 const maxLingering = 256
 
@@ -124,25 +131,54 @@ type lingerer struct {
 }
 
 type lingerers struct {
-	mu    sync.Mutex
-	queue []lingerer
-	timer *time.Timer
-	next  time.Time // when the timer fires
+	mu     sync.RWMutex
+	queue  []lingerer
+	byPtr  map[unsafe.Pointer]*followed // the queue's, by label set
+	byName map[any]*followed            // and by the label's value
+	timer  *time.Timer
+	next   time.Time // when the timer fires
 }
 
 func (l *lingerers) add(x lingerer) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if len(l.queue) >= maxLingering {
-		old := l.queue[0]
-		unfollow(old.ptr, old.name, old.f)
+		l.forget(l.queue[0])
 		// Dropped from the front, not shifted: append copies the queue
 		// into a new array once per maxLingering adds, not on each.
 		l.queue[0] = lingerer{}
 		l.queue = l.queue[1:]
 	}
 	l.queue = append(l.queue, x)
+	l.byPtr[x.ptr] = x.f
+	l.byName[x.name] = x.f
 	l.schedule(x.until)
+}
+
+// forget drops x from the maps (unless a later entry took its keys) and
+// from follows.active; l.mu is held.
+func (l *lingerers) forget(x lingerer) {
+	if l.byPtr[x.ptr] == x.f {
+		delete(l.byPtr, x.ptr)
+	}
+	if l.byName[x.name] == x.f {
+		delete(l.byName, x.name)
+	}
+	follows.active.Add(-1)
+}
+
+// find returns the lingering Follow of the label set p, or of the label
+// value name when name is not "", or nil.
+func (l *lingerers) find(p unsafe.Pointer, name string) *followed {
+	l.mu.RLock()
+	defer l.mu.RUnlock()
+	if f := l.byPtr[p]; f != nil {
+		return f
+	}
+	if name != "" {
+		return l.byName[name]
+	}
+	return nil
 }
 
 // schedule makes the timer fire by t.
@@ -167,7 +203,7 @@ func (l *lingerers) expire() {
 	var next time.Time
 	for _, x := range l.queue {
 		if !x.until.After(now) {
-			unfollow(x.ptr, x.name, x.f)
+			l.forget(x)
 			continue
 		}
 		if next.IsZero() || x.until.Before(next) {
@@ -279,10 +315,14 @@ func followedRecorder() Recorder {
 	}
 	// The app set labels of its own (pprof.Do) with a context derived from
 	// the followed one: the label set is new, but carries Follow's label.
-	if name, ok := followLabelOf(p); ok {
+	name, ok := followLabelOf(p)
+	if ok {
 		if f, ok := follows.byName.Load(name); ok {
 			return f.(*followed).rec
 		}
+	}
+	if f := lingering.find(p, name); f != nil {
+		return f.rec
 	}
 	return nil
 }
