@@ -60,6 +60,6 @@ func (tb *Toolbar) apiRequest(w http.ResponseWriter, r *http.Request) {
 
 func (tb *Toolbar) apiToolbar(w http.ResponseWriter, r *http.Request) {
 	if rec, ok := tb.record(w, r); ok {
-		writeJSON(w, http.StatusOK, tb.toolbarData(rec, nil))
+		writeJSON(w, http.StatusOK, tb.toolbarData(rec, nil, nil))
 	}
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/debugtoolbar/debugtoolbar/assets"
 	"github.com/debugtoolbar/debugtoolbar/panels"
+	"github.com/debugtoolbar/debugtoolbar/toolbar/internal/render"
 )
 
 // toolbarData is what the toolbar's script is given about a request: the
@@ -46,8 +47,9 @@ type panelEntry struct {
 }
 
 // toolbarData returns what the script is given about rec, its panels
-// appended to ps.
-func (tb *Toolbar) toolbarData(rec *panels.Record, ps []panelEntry) toolbarData {
+// appended to ps, their summaries written in scratch (nil for a buffer of
+// its own).
+func (tb *Toolbar) toolbarData(rec *panels.Record, ps []panelEntry, scratch *[]byte) toolbarData {
 	sum := rec.Summary()
 	d := toolbarData{
 		ID:             rec.ID,
@@ -78,8 +80,26 @@ func (tb *Toolbar) toolbarData(rec *panels.Record, ps []panelEntry) toolbarData 
 	if top != nil && top.Severity > panels.Info {
 		d.TopAlert = top.Message
 	}
+	// The panels' summaries, appended one after the other and made one
+	// string, cut at ends.
+	var sums []byte
+	if scratch != nil {
+		sums = (*scratch)[:0]
+	}
+	var endsBuf [16]int
+	ends := endsBuf[:0]
 	for _, p := range tb.panels {
-		d.Panels = append(d.Panels, panelEntry{ID: p.ID(), Title: p.Title(), Summary: p.Summary(rec), Level: p.Level(rec).String()})
+		sums = render.AppendSummary(sums, p, rec)
+		ends = append(ends, len(sums))
+	}
+	all := string(sums)
+	if scratch != nil {
+		*scratch = sums
+	}
+	start := 0
+	for i, p := range tb.panels {
+		d.Panels = append(d.Panels, panelEntry{ID: p.ID(), Title: p.Title(), Summary: all[start:ends[i]], Level: p.Level(rec).String()})
+		start = ends[i]
 	}
 	return d
 }
@@ -105,7 +125,7 @@ func formatMS(d time.Duration) string {
 // with styleNonce (either may be ""), and returns it. The page may be in
 // any charset, so the snippet is ASCII: the JSON escapes everything else.
 func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string, buf *snippetBuf) ([]byte, error) {
-	d := tb.toolbarData(rec, buf.panels[:0])
+	d := tb.toolbarData(rec, buf.panels[:0], &buf.sums)
 	buf.panels = d.Panels
 	buf.data = appendSnippetData(buf.data[:0], tb.snippetHead, styleNonce, &d)
 	buf.out.Reset()
@@ -124,6 +144,7 @@ func (tb *Toolbar) snippet(rec *panels.Record, scriptNonce, styleNonce string, b
 // copies the markup into the page, and nothing else keeps it.
 type snippetBuf struct {
 	panels []panelEntry
+	sums   []byte       // the panels' summaries
 	data   []byte       // the snippet's JSON
 	out    bytes.Buffer // the markup
 }
@@ -137,7 +158,7 @@ func getSnippetBuf() *snippetBuf { return snippetBufs.Get().(*snippetBuf) }
 const maxPooledSnippet = 16 << 10
 
 func (b *snippetBuf) release() {
-	if b == nil || b.out.Cap() > maxPooledSnippet || cap(b.data) > maxPooledSnippet {
+	if b == nil || b.out.Cap() > maxPooledSnippet || cap(b.data) > maxPooledSnippet || cap(b.sums) > maxPooledSnippet {
 		return
 	}
 	clear(b.panels)

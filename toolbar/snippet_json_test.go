@@ -56,7 +56,7 @@ func TestTheHandleSaysOneQueryNotOneQueries(t *testing.T) {
 	}
 	for n, want := range map[int]string{0: "0 queries", 1: "1 query", 2: "2 queries"} {
 		rec := &panels.Record{Stats: panels.Stats{Statements: n}}
-		if got := tb.toolbarData(rec, nil).Summary; !strings.HasSuffix(got, " ms, "+want) {
+		if got := tb.toolbarData(rec, nil, nil).Summary; !strings.HasSuffix(got, " ms, "+want) {
 			t.Errorf("%d statements: summary %q, want it to end in %q", n, got, want)
 		}
 	}
@@ -73,7 +73,7 @@ func TestTheHandlesWarningCountLeavesOutInfoAndAcceptedAlerts(t *testing.T) {
 		{Kind: panels.AlertNPlusOne, Severity: panels.Danger, Accepted: true},
 		{Kind: panels.AlertNoContext, Severity: panels.Info},
 	}}
-	if got := tb.toolbarData(rec, nil).Warnings; got != 1 {
+	if got := tb.toolbarData(rec, nil, nil).Warnings; got != 1 {
 		t.Errorf("warning count %d, want 1 (one warning; info and accepted alerts left out)", got)
 	}
 }

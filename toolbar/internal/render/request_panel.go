@@ -23,7 +23,10 @@ func (requestPanel) Title() string { return "Request" }
 
 // Summary implements panels.Panel: the method and the route, or the path when no
 // router named one.
-func (requestPanel) Summary(r *panels.Record) string {
+func (p requestPanel) Summary(r *panels.Record) string { return string(p.AppendSummary(nil, r)) }
+
+// AppendSummary appends Summary(r) to b.
+func (requestPanel) AppendSummary(b []byte, r *panels.Record) []byte {
 	// The route where it says more than the path: ServeMux's "GET /{$}"
 	// is "GET /".
 	target := routeText(r.Request.Route, r.Request.Path)
@@ -31,9 +34,9 @@ func (requestPanel) Summary(r *panels.Record) string {
 		target = r.Request.Path
 	}
 	if r.Request.Method == "" {
-		return target
+		return append(b, target...)
 	}
-	return r.Request.Method + " " + target
+	return append(append(append(b, r.Request.Method...), ' '), target...)
 }
 
 // Level implements panels.Panel: the request itself is never wrong.

@@ -21,18 +21,24 @@ func (responsePanel) ID() string { return "response" }
 func (responsePanel) Title() string { return "Response" }
 
 // Summary implements panels.Panel: "200 OK, text/html, 12.5 KiB".
-func (responsePanel) Summary(r *panels.Record) string {
+func (p responsePanel) Summary(r *panels.Record) string { return string(p.AppendSummary(nil, r)) }
+
+// AppendSummary appends Summary(r) to b.
+func (responsePanel) AppendSummary(b []byte, r *panels.Record) []byte {
 	if r.Panic != "" {
-		return "panic: " + truncate(r.Panic, 60)
+		return append(append(b, "panic: "...), truncate(r.Panic, 60)...)
 	}
 	if r.Response.Status == 0 {
-		return ""
+		return b
 	}
-	s := statusLine(r.Response.Status)
+	b = strconv.AppendInt(b, int64(r.Response.Status), 10)
+	if t := http.StatusText(r.Response.Status); t != "" {
+		b = append(append(b, ' '), t...)
+	}
 	if ct := mediaType(r.Response.ContentType); ct != "" {
-		s += ", " + ct
+		b = append(append(b, ", "...), ct...)
 	}
-	return s + ", " + formatBytes(r.Response.Size)
+	return appendBytes(append(b, ", "...), r.Response.Size)
 }
 
 // Level implements panels.Panel: Danger for a panic or a 5xx status, Warning for a

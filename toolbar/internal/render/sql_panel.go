@@ -26,22 +26,25 @@ func (sqlPanel) Title() string { return "SQL" }
 
 // Summary implements panels.Panel: "23 queries in 41.2 ms, 18 similar, 2
 // duplicates".
-func (sqlPanel) Summary(r *panels.Record) string {
+func (p sqlPanel) Summary(r *panels.Record) string { return string(p.AppendSummary(nil, r)) }
+
+// AppendSummary appends Summary(r) to b.
+func (sqlPanel) AppendSummary(b []byte, r *panels.Record) []byte {
 	st := &r.Stats
 	if st.Statements == 0 {
-		return "No queries"
+		return append(b, "No queries"...)
 	}
-	s := plural(st.Statements, "query", "queries") + " in " + formatDuration(st.SQLTime)
+	b = appendDuration(append(appendPlural(b, st.Statements, "query", "queries"), " in "...), st.SQLTime)
 	if st.Similar > 0 {
-		s += ", " + strconv.Itoa(st.Similar) + " similar"
+		b = append(strconv.AppendInt(append(b, ", "...), int64(st.Similar), 10), " similar"...)
 	}
 	if st.Duplicates > 0 {
-		s += ", " + plural(st.Duplicates, "duplicate", "duplicates")
+		b = appendPlural(append(b, ", "...), st.Duplicates, "duplicate", "duplicates")
 	}
 	if st.Errors > 0 {
-		s += ", " + plural(st.Errors, "error", "errors")
+		b = appendPlural(append(b, ", "...), st.Errors, "error", "errors")
 	}
-	return s
+	return b
 }
 
 // Level implements panels.Panel: the highest severity of the record's SQL

@@ -24,15 +24,18 @@ func (timerPanel) ID() string { return "timer" }
 func (timerPanel) Title() string { return "Timer" }
 
 // Summary implements panels.Panel: "120 ms, 41.2 ms in SQL".
-func (timerPanel) Summary(r *panels.Record) string {
+func (p timerPanel) Summary(r *panels.Record) string { return string(p.AppendSummary(nil, r)) }
+
+// AppendSummary appends Summary(r) to b.
+func (timerPanel) AppendSummary(b []byte, r *panels.Record) []byte {
 	if r.Duration <= 0 {
-		return ""
+		return b
 	}
-	s := formatDuration(r.Duration)
+	b = appendDuration(b, r.Duration)
 	if t := r.Stats.SQLTime; t > 0 {
-		s += ", " + formatDuration(t) + " in SQL"
+		b = append(appendDuration(append(b, ", "...), t), " in SQL"...)
 	}
-	return s
+	return b
 }
 
 // Level implements panels.Panel: Warning when a span ended with an error.
