@@ -171,9 +171,9 @@ func secretWord(w string) bool {
 // that does neither is not secret, told without lowering it or looking it
 // up.
 const (
-	secretFirsts = 1<<('a'-'a') | 1<<('b'-'a') | 1<<('c'-'a') | 1<<('h'-'a') | 1<<('j'-'a') | 1<<('k'-'a') |
+	secretFirsts = 1 /* a */ | 1<<('b'-'a') | 1<<('c'-'a') | 1<<('h'-'a') | 1<<('j'-'a') | 1<<('k'-'a') |
 		1<<('m'-'a') | 1<<('o'-'a') | 1<<('p'-'a') | 1<<('s'-'a') | 1<<('t'-'a') | 1<<('x'-'a')
-	secretLasts = 1<<('a'-'a') | 1<<('d'-'a') | 1<<('e'-'a') | 1<<('f'-'a') | 1<<('g'-'a') | 1<<('h'-'a') |
+	secretLasts = 1 /* a */ | 1<<('d'-'a') | 1<<('e'-'a') | 1<<('f'-'a') | 1<<('g'-'a') | 1<<('h'-'a') |
 		1<<('l'-'a') | 1<<('n'-'a') | 1<<('p'-'a') | 1<<('r'-'a') | 1<<('s'-'a') | 1<<('t'-'a') | 1<<('y'-'a')
 	suffixLasts = 1<<('d'-'a') | 1<<('l'-'a') | 1<<('n'-'a') | 1<<('s'-'a') | 1<<('t'-'a') | 1<<('y'-'a')
 )
