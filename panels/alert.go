@@ -43,14 +43,17 @@ func (a *Alert) Key() string {
 }
 
 // short is a frame as "dir/file.go:45".
-func (f Frame) short() string {
+func (f Frame) short() string { return string(f.appendShort(nil)) }
+
+// appendShort appends f.short().
+func (f Frame) appendShort(b []byte) []byte {
 	file := filepath.ToSlash(f.File)
 	if i := strings.LastIndexByte(file, '/'); i > 0 {
 		if j := strings.LastIndexByte(file[:i], '/'); j >= 0 {
 			file = file[j+1:]
 		}
 	}
-	return file + ":" + strconv.Itoa(f.Line)
+	return strconv.AppendInt(append(append(b, file...), ':'), int64(f.Line), 10)
 }
 
 // AlertKind names a class of problem.

@@ -107,7 +107,7 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 			if r.isLoopOf(run, sqltrace.KindExec, -1) && len(run) >= t.RowByRow {
 				sites := r.loopSites(run)
 				alerts = append(alerts, Alert{Kind: AlertRowByRow, Severity: Warning, Queries: run, Sites: sites,
-					Message: fmt.Sprintf("The same write ran %d times, one row at a time, from %s", len(run), loopText(sites)),
+					Message: message("The same write ran ", len(run), " times, one row at a time, from ", true, sites),
 					Fix:     "Write the rows in one statement: a multi-row INSERT ... VALUES (...), (...), COPY (pgx's CopyFrom, lib/pq's CopyIn), or UPDATE ... WHERE id = ANY($1); at the least, run the loop in one transaction with a prepared statement."})
 				inLoop.addAll(run, len(r.Queries))
 				continue
@@ -117,7 +117,7 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 			}
 			sites := r.loopSites(run)
 			alerts = append(alerts, Alert{Kind: AlertNPlusOne, Severity: Danger, Queries: run, Sites: sites,
-				Message: fmt.Sprintf("N+1: the same query ran %d times with other values, from %s", len(run), loopText(sites)),
+				Message: message("N+1: the same query ran ", len(run), " times with other values, from ", true, sites),
 				Fix:     "Load them with one query before the loop: a JOIN, or collect the ids and query once with IN (...) (sqlx.In) or = ANY($1) on PostgreSQL, then look the rows up in a map."})
 			inLoop.addAll(run, len(r.Queries))
 		}
@@ -140,7 +140,7 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 		slices.Sort(dup)
 		sites := r.sites(r.Queries, dup)
 		alerts = append(alerts, Alert{Kind: AlertDuplicate, Severity: Warning, Queries: dup, Sites: sites,
-			Message: fmt.Sprintf("%d identical queries (same SQL and arguments) from %s", len(dup), describeSites(sites)),
+			Message: message("", len(dup), " identical queries (same SQL and arguments) from ", false, sites),
 			Fix:     "Run it once and pass the result along: load it where the request starts (a middleware storing it in the context) or keep it for the request; every line listed runs it again."})
 	}
 	return alerts
@@ -203,15 +203,18 @@ func (r *Record) isLoopOf(run []int32, kind sqltrace.Kind, maxRows int64) bool {
 }
 
 // loopText describes a loop's sites for a message.
-func loopText(sites []Frame) string {
+func loopText(sites []Frame) string { return string(appendLoop(nil, sites)) }
+
+// appendLoop appends loopText(sites).
+func appendLoop(b []byte, sites []Frame) []byte {
 	if len(sites) == 0 {
-		return "an unknown line"
+		return append(b, "an unknown line"...)
 	}
-	s := "the loop at " + sites[0].short()
+	b = sites[0].appendShort(append(b, "the loop at "...))
 	if len(sites) > 1 {
-		s += " (through " + describeSites(sites[1:]) + ")"
+		b = append(appendSites(append(b, " (through "...), sites[1:]), ')')
 	}
-	return s
+	return b
 }
 
 // loopSites are where an N+1's fix belongs: the loop, found as the
@@ -543,18 +546,32 @@ func (r *Record) sites(qs []Query, idx []int32) []Frame {
 }
 
 // describeSites lists sites as file:line for a message.
-func describeSites(sites []Frame) string {
-	if len(sites) == 0 {
-		return "an unknown caller"
+func describeSites(sites []Frame) string { return string(appendSites(nil, sites)) }
+
+// message is before, n, after and then the sites, as loopText (loop) or
+// describeSites tells them, made one string at once: the messages of the
+// alerts most pages have.
+func message(before string, n int, after string, loop bool, s []Frame) string {
+	var buf [160]byte
+	b := append(strconv.AppendInt(append(buf[:0], before...), int64(n), 10), after...)
+	if loop {
+		return string(appendLoop(b, s))
 	}
-	s := ""
+	return string(appendSites(b, s))
+}
+
+// appendSites appends describeSites(sites).
+func appendSites(b []byte, sites []Frame) []byte {
+	if len(sites) == 0 {
+		return append(b, "an unknown caller"...)
+	}
 	for i, f := range sites {
 		if i > 0 {
-			s += ", "
+			b = append(b, ", "...)
 		}
-		s += f.short()
+		b = f.appendShort(b)
 	}
-	return s
+	return b
 }
 
 // where is a stack's caller as dir/file:line.
