@@ -243,7 +243,6 @@ func (f *finder[K, V]) add(k K, v V) {
 	f.m[k] = v
 }
 
-// count fills Stats but its Level.
 // distinct counts the different numbers from 1 it is given (a request's
 // transactions and connections are numbered 1, 2, ... as they are met);
 // 0 is none.
@@ -268,6 +267,7 @@ func (d *distinct) add(i int32) {
 	}
 }
 
+// count fills Stats but its Level.
 func (r *Record) count() {
 	st := Stats{Dropped: r.QueriesDropped, Statements: r.StatementsDropped}
 	var txBits, connBits [2]uint64 // the first 128 numbers, on the stack
