@@ -31,10 +31,7 @@ func (responsePanel) AppendSummary(b []byte, r *panels.Record) []byte {
 	if r.Response.Status == 0 {
 		return b
 	}
-	b = strconv.AppendInt(b, int64(r.Response.Status), 10)
-	if t := http.StatusText(r.Response.Status); t != "" {
-		b = append(append(b, ' '), t...)
-	}
+	b = appendStatus(b, r.Response.Status)
 	if ct := mediaType(r.Response.ContentType); ct != "" {
 		b = append(append(b, ", "...), ct...)
 	}
@@ -77,11 +74,16 @@ func statusLine(code int) string {
 	if code == 0 {
 		return "—"
 	}
-	s := strconv.Itoa(code)
+	return string(appendStatus(nil, code))
+}
+
+// appendStatus appends code and its text: "404 Not Found".
+func appendStatus(b []byte, code int) []byte {
+	b = strconv.AppendInt(b, int64(code), 10)
 	if t := http.StatusText(code); t != "" {
-		s += " " + t
+		b = append(append(b, ' '), t...)
 	}
-	return s
+	return b
 }
 
 // statusClass colours a status code by its class.

@@ -1,9 +1,10 @@
 package render
 
 import (
-	"github.com/debugtoolbar/debugtoolbar/panels"
 	"strconv"
 	"time"
+
+	"github.com/debugtoolbar/debugtoolbar/panels"
 )
 
 // formatDuration shows a duration in milliseconds, the unit every panel
