@@ -202,10 +202,8 @@ func (r *Record) isLoopOf(run []int32, kind sqltrace.Kind, maxRows int64) bool {
 	return distinct
 }
 
-// loopText describes a loop's sites for a message.
-func loopText(sites []Frame) string { return string(appendLoop(nil, sites)) }
-
-// appendLoop appends loopText(sites).
+// appendLoop appends a description of a loop's sites, for a message:
+// "the loop at web/feed.go:42 (through store/posts.go:17)".
 func appendLoop(b []byte, sites []Frame) []byte {
 	if len(sites) == 0 {
 		return append(b, "an unknown line"...)
@@ -548,7 +546,7 @@ func (r *Record) sites(qs []Query, idx []int32) []Frame {
 // describeSites lists sites as file:line for a message.
 func describeSites(sites []Frame) string { return string(appendSites(nil, sites)) }
 
-// message is before, n, after and then the sites, as loopText (loop) or
+// message is before, n, after and then the sites, as appendLoop (loop) or
 // describeSites tells them, made one string at once: the messages of the
 // alerts most pages have.
 func message(before string, n int, after string, loop bool, s []Frame) string {
