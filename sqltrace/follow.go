@@ -59,7 +59,7 @@ var follows struct {
 // pprof.Do(ctx, ...) keeps it. stop must be called on the goroutine that
 // called Follow, once; it restores that goroutine's previous labels.
 func Follow(ctx context.Context, name string, r Recorder, opts ...FollowOption) (context.Context, func()) {
-	x := &following{f: followed{rec: r}, name: name, prev: getProfLabel()}
+	x := &following{f: followed{rec: r}, name: name, label: name, prev: getProfLabel()}
 	for _, opt := range opts {
 		opt(&x.o)
 	}
@@ -75,12 +75,13 @@ func Follow(ctx context.Context, name string, r Recorder, opts ...FollowOption) 
 // following is one call of Follow: what its stop needs, in one allocation
 // (a Follow runs with every observed request).
 type following struct {
-	f    followed // its entry in follows
-	ptr  unsafe.Pointer
-	name any // the label's value, boxed once for the maps
-	prev unsafe.Pointer
-	o    followOptions
-	once atomic.Bool
+	f     followed // its entry in follows
+	ptr   unsafe.Pointer
+	name  any    // the label's value, boxed once for the maps
+	label string // and as it is
+	prev  unsafe.Pointer
+	o     followOptions
+	once  atomic.Bool
 }
 
 func (x *following) stop() {
@@ -96,11 +97,10 @@ func (x *following) stop() {
 	// hand them over, and forget them after a while. They move from the
 	// active Follows to the lingering ones (found there first, so that a
 	// lookup in between finds one of the two), and stay counted in
-	// follows.active until forgotten. The entry they get is an
-	// allocation of its own: a pointer into x would keep x.f, and with it
-	// the request's recorder and its record, alive as long as the
-	// lingering list holds it.
-	lingering.add(lingerer{ptr: x.ptr, name: x.name, f: &followed{rec: x.o.after}, until: time.Now().Add(x.o.linger)})
+	// follows.active until forgotten. The entry keeps nothing of x, which
+	// would keep the request's recorder and its record alive as long as
+	// the lingering list holds it.
+	lingering.add(lingerer{ptr: x.ptr, name: x.label, rec: x.o.after, until: time.Now().Add(x.o.linger)})
 	follows.byPtr.CompareAndDelete(x.ptr, &x.f)
 	follows.byName.CompareAndDelete(x.name, &x.f)
 }
@@ -119,22 +119,22 @@ func unfollow(ptr unsafe.Pointer, name any, f *followed) {
 // maps to mark, not a node of follows' maps each, and leave those maps
 // small. Only an operation of a goroutine no active Follow covers looks
 // them up.
-var lingering = lingerers{byPtr: map[unsafe.Pointer]*followed{}, byName: map[any]*followed{}}
+var lingering = lingerers{byPtr: map[unsafe.Pointer]Recorder{}, byName: map[string]unsafe.Pointer{}}
 
 const maxLingering = 256
 
 type lingerer struct {
-	ptr   unsafe.Pointer
-	name  any // a string
-	f     *followed
+	ptr   unsafe.Pointer // the label set, unique to its Follow
+	name  string
+	rec   Recorder // what it hands its goroutines to
 	until time.Time
 }
 
 type lingerers struct {
 	mu     sync.RWMutex
 	queue  []lingerer
-	byPtr  map[unsafe.Pointer]*followed // the queue's, by label set
-	byName map[any]*followed            // and by the label's value
+	byPtr  map[unsafe.Pointer]Recorder // the queue's recorders, by label set
+	byName map[string]unsafe.Pointer   // the newest label set of each label value
 	timer  *time.Timer
 	next   time.Time // when the timer fires
 }
@@ -150,33 +150,31 @@ func (l *lingerers) add(x lingerer) {
 		l.queue = l.queue[1:]
 	}
 	l.queue = append(l.queue, x)
-	l.byPtr[x.ptr] = x.f
-	l.byName[x.name] = x.f
+	l.byPtr[x.ptr] = x.rec
+	l.byName[x.name] = x.ptr
 	l.schedule(x.until)
 }
 
-// forget drops x from the maps (unless a later entry took its keys) and
-// from follows.active; l.mu is held.
+// forget drops x from the maps (its name unless a later entry took it)
+// and from follows.active; l.mu is held.
 func (l *lingerers) forget(x lingerer) {
-	if l.byPtr[x.ptr] == x.f {
-		delete(l.byPtr, x.ptr)
-	}
-	if l.byName[x.name] == x.f {
+	delete(l.byPtr, x.ptr)
+	if l.byName[x.name] == x.ptr {
 		delete(l.byName, x.name)
 	}
 	follows.active.Add(-1)
 }
 
-// find returns the lingering Follow of the label set p, or of the label
-// value name when name is not "", or nil.
-func (l *lingerers) find(p unsafe.Pointer, name string) *followed {
+// find returns the recorder of the lingering Follow of the label set p,
+// or of the label value name when name is not "", or nil.
+func (l *lingerers) find(p unsafe.Pointer, name string) Recorder {
 	l.mu.RLock()
 	defer l.mu.RUnlock()
-	if f := l.byPtr[p]; f != nil {
-		return f
+	if r := l.byPtr[p]; r != nil {
+		return r
 	}
-	if name != "" {
-		return l.byName[name]
+	if q, ok := l.byName[name]; ok && name != "" {
+		return l.byPtr[q]
 	}
 	return nil
 }
@@ -321,8 +319,8 @@ func followedRecorder() Recorder {
 			return f.(*followed).rec
 		}
 	}
-	if f := lingering.find(p, name); f != nil {
-		return f.rec
+	if r := lingering.find(p, name); r != nil {
+		return r
 	}
 	return nil
 }
