@@ -260,9 +260,11 @@ func (r *redactor) header(h http.Header, timing string) http.Header {
 				}
 			}
 			out[k] = c
+		case len(r.extra) == 0 && plainHeader(k):
+			out[k] = b.values(vs, redactText, &room)
 		case r.secret(k) && !strings.HasPrefix(k, "X-Debug-Token"): // the toolbar's own ids are not secrets
 			out[k] = []string{Redacted}
-		case urlHeaders[k]:
+		case urlHeader(k):
 			out[k] = b.values(vs, r.urlText, &room)
 		case k == "Server-Timing" && timing != "":
 			out[k] = b.values(vs, func(v string) string {
@@ -278,8 +280,28 @@ func (r *redactor) header(h http.Header, timing string) http.Header {
 	return out
 }
 
-// urlHeaders hold URLs, whose query strings may carry secrets.
-var urlHeaders = map[string]bool{"Referer": true, "Location": true, "Content-Location": true, "Refresh": true}
+// urlHeader reports whether the header named k holds URLs, whose query
+// strings may carry secrets.
+func urlHeader(k string) bool {
+	switch k {
+	case "Referer", "Location", "Content-Location", "Refresh":
+		return true
+	}
+	return false
+}
+
+// plainHeader reports whether k is one of the headers nearly every request
+// or response has, whose names are not secret (TestPlainHeadersAreNotSecret)
+// and whose values hold no URL: told without looking the name up.
+func plainHeader(k string) bool {
+	switch k {
+	case "Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Connection", "Content-Length",
+		"Content-Type", "Date", "Etag", "Host", "Last-Modified", "User-Agent", "Vary",
+		"Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site", "X-Debug-Token", "X-Debug-Token-Link":
+		return true
+	}
+	return false
+}
 
 func redactCookieHeader(v string) string {
 	parts := strings.Split(v, ";")

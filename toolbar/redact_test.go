@@ -422,3 +422,25 @@ func TestTheToolbarsServerTimingIsKeptTheAppsRedacted(t *testing.T) {
 		t.Errorf("Server-Timing kept as %q, want %q", got, want)
 	}
 }
+
+// TestPlainHeadersAreNotSecret: the headers header copies without looking
+// their names up are the ones the lookup would not find secret, and with
+// Config.RedactNames set every name is looked up.
+func TestPlainHeadersAreNotSecret(t *testing.T) {
+	r := newRedactor(nil)
+	for _, k := range []string{"Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Connection", "Content-Length",
+		"Content-Type", "Date", "Etag", "Host", "Last-Modified", "User-Agent", "Vary",
+		"Sec-Fetch-Dest", "Sec-Fetch-Mode", "Sec-Fetch-Site"} {
+		if !plainHeader(k) || r.secret(k) || urlHeader(k) {
+			t.Errorf("%s: plain %v, secret %v, a URL %v", k, plainHeader(k), r.secret(k), urlHeader(k))
+		}
+	}
+	for _, k := range []string{"X-Debug-Token", "X-Debug-Token-Link"} { // the toolbar's own: not secrets, though named so
+		if !plainHeader(k) {
+			t.Errorf("%s is looked up", k)
+		}
+	}
+	if got := newRedactor([]string{"agent"}).header(http.Header{"User-Agent": {"curl"}}, "")["User-Agent"]; !slices.Equal(got, []string{Redacted}) {
+		t.Errorf("User-Agent with RedactNames agent kept as %q", got)
+	}
+}
