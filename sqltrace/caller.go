@@ -178,8 +178,7 @@ const (
 // Recording from a known stack allocates nothing.
 //
 //go:noinline
-func (f *frameFilter) callers(depth int) []uintptr {
-	var buf [fpFrames]uintptr
+func (f *frameFilter) callers(depth int, buf *[fpFrames]uintptr) []uintptr {
 	// Each round classifies one more return address met for the first time.
 	for range fpFrames {
 		n, end, stop := fpWalk(buf[:])

@@ -55,7 +55,8 @@ func TestSkippedPackagesMatchTheirFunctionNames(t *testing.T) {
 //go:noinline
 func deepCallers(f *frameFilter, n int) []uintptr {
 	if n == 0 {
-		return f.callers(DefaultStackDepth)
+		var walk [fpFrames]uintptr
+		return f.callers(DefaultStackDepth, &walk)
 	}
 	return deepCallers(f, n-1)
 }

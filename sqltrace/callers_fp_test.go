@@ -28,8 +28,9 @@ type capture struct {
 //go:noinline
 func probe(f *frameFilter, depth int, c *capture) {
 	c.ref = f.stackCallers(3, depth) // runtime.Callers, stackCallers, probe
+	var walk [fpFrames]uintptr
 	for i := range c.got {
-		c.got[i] = f.callers(depth)
+		c.got[i] = f.callers(depth, &walk)
 	}
 	var buf [fpFrames]uintptr
 	for range fpFrames {
@@ -339,7 +340,8 @@ func TestInternedStacksAreShared(t *testing.T) {
 	if diff := diffFrames(framesOf(other.got[0]), framesOf(other.ref)); diff != "" {
 		t.Errorf("frames differ from runtime.Callers':\n%s", diff)
 	}
-	if allocs := testing.AllocsPerRun(100, func() { f.callers(DefaultStackDepth) }); allocs != 0 {
+	var walk [fpFrames]uintptr
+	if allocs := testing.AllocsPerRun(100, func() { f.callers(DefaultStackDepth, &walk) }); allocs != 0 {
 		t.Errorf("callers from a known stack allocates %v times, want 0", allocs)
 	}
 }
@@ -628,7 +630,10 @@ func BenchmarkCallers(b *testing.B) {
 		get  func(f *frameFilter) []uintptr
 	}{
 		{"runtime.Callers", func(f *frameFilter) []uintptr { return f.stackCallers(3, DefaultStackDepth) }},
-		{"frame-pointers", func(f *frameFilter) []uintptr { return f.callers(DefaultStackDepth) }},
+		{"frame-pointers", func(f *frameFilter) []uintptr {
+			var walk [fpFrames]uintptr
+			return f.callers(DefaultStackDepth, &walk)
+		}},
 	}
 	for _, frames := range []int{8, 23, 48} {
 		for _, w := range walks {

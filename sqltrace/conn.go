@@ -32,6 +32,9 @@ type conn struct {
 	skipAt   time.Time
 
 	args argArena // room for the recorded events' arguments
+	// The frame-pointer walk's buffer, kept rather than zeroed on the
+	// stack at every operation: a connection runs one at a time.
+	pcs [fpFrames]uintptr
 }
 
 func newConn(raw driver.Conn, cfg *config) driver.Conn {
@@ -72,7 +75,7 @@ func (c *conn) event(k Kind, query string, start time.Time, t target, err error)
 	e := Event{Kind: k, DB: c.cfg.db, Start: start, Duration: time.Since(start), Err: err, TxID: t.txID, ConnID: c.id, NoContext: t.noCtx, frames: c.cfg.frames}
 	e.SQL, e.SQLTruncated = c.cfg.capSQL(query)
 	if c.cfg.callers {
-		e.pcs = c.cfg.frames.callers(c.cfg.stackDepth)
+		e.pcs = c.cfg.frames.callers(c.cfg.stackDepth, &c.pcs)
 	}
 	return e
 }

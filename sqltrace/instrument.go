@@ -56,7 +56,8 @@ func (in *Instrument) Start(ctx context.Context, k Kind, query string, args []an
 		op.ev.Args, op.ev.ArgsTruncated = a.args, a.truncated
 	}
 	if in.cfg.callers {
-		op.ev.pcs = in.cfg.frames.callers(in.cfg.stackDepth)
+		var buf [fpFrames]uintptr
+		op.ev.pcs = in.cfg.frames.callers(in.cfg.stackDepth, &buf)
 	}
 	return op
 }
@@ -71,7 +72,8 @@ func (in *Instrument) Callers() Callers {
 	if !in.cfg.callers {
 		return Callers{}
 	}
-	pcs := in.cfg.frames.callers(in.cfg.stackDepth)
+	var buf [fpFrames]uintptr
+	pcs := in.cfg.frames.callers(in.cfg.stackDepth, &buf)
 	if len(pcs) == 0 {
 		return Callers{}
 	}
