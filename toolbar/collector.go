@@ -26,7 +26,6 @@ type collector struct {
 	maxBytes int // what the kept operations may hold (Config.MaxRecordBytes)
 	bytes    int
 	redact   *redactor
-	sqlMemo  sqlMemo
 
 	// Rows opened and not yet closed, by token (sqltrace.RowsTracker); a
 	// free slot has Kind 0. Those still open when the request ends join
@@ -68,7 +67,7 @@ func collectorFrom(ctx context.Context) *collector {
 
 // Record implements sqltrace.Recorder.
 func (c *collector) Record(e sqltrace.Event) {
-	c.redact.event(&e, &c.sqlMemo)
+	c.redact.event(&e)
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.done {
@@ -267,7 +266,7 @@ func (c *collector) finish(th panels.Thresholds) {
 		}
 		c.reported[tok] = true
 		e.Unclosed = true
-		c.redact.event(&e, &c.sqlMemo)
+		c.redact.event(&e)
 		c.addQuery(&e)
 	}
 	c.open, c.free = nil, nil

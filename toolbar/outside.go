@@ -48,7 +48,7 @@ func newOutside(max, maxBytes int, redact *redactor) *outside {
 
 // Record implements sqltrace.Recorder.
 func (o *outside) Record(e sqltrace.Event) {
-	o.redact.event(&e, nil)
+	o.redact.event(&e)
 	size := queryBytes(&e)
 	o.mu.Lock()
 	o.total++

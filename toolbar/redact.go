@@ -42,6 +42,10 @@ type redactor struct {
 
 	sqlMu    sync.Mutex
 	sqlCache map[string]*sqlSecrets // by statement text; see sqlInfo
+	// The statement read last, found without hashing it: the loop of an
+	// N+1 runs one statement again and again.
+	lastSQL  string
+	lastInfo *sqlSecrets
 
 	// names remembers secret's answers: an app's requests carry the same
 	// few header names again and again (at most maxSecretNames kept).
@@ -137,7 +141,10 @@ func wordBreak(name string, i int) bool {
 
 // secretWord reports whether w, one word of a name, is secret.
 func secretWord(w string) bool {
-	if last := letterBit(w[len(w)-1]); len(w) < 3 || (letterBit(w[0])&secretFirsts == 0 || last&secretLasts == 0) && last&suffixLasts == 0 {
+	if len(w) < 3 {
+		return false
+	}
+	if last := letterBit(w[len(w)-1]); (letterBit(w[0])&secretFirsts == 0 || last&secretLasts == 0) && last&suffixLasts == 0 {
 		return false // most words: "dur", "desc", "max-age"'s
 	}
 	var buf [32]byte
@@ -418,39 +425,11 @@ const maxErrorBytes = 4 << 10
 // secret or bound to a secret column, secret literals in its SQL, and DSN
 // passwords in its string arguments and its error (see sqlArgs, sqlText,
 // err).
-func (r *redactor) event(e *sqltrace.Event, m *sqlMemo) {
-	info := m.info(r, e.SQL) // one lookup for both
+func (r *redactor) event(e *sqltrace.Event) {
+	info := r.sqlInfo(e.SQL) // one lookup for both
 	e.Args = r.sqlArgsOf(info, e.Args)
 	e.SQL = info.text
 	e.Err = r.err(e.Err)
-}
-
-// sqlMemo remembers the statement a request read last: the loop of an N+1
-// runs one statement again and again, which is then found without hashing
-// it. Its zero value is ready; nil remembers nothing.
-type sqlMemo struct {
-	mu   sync.Mutex
-	sql  string
-	read *sqlSecrets
-}
-
-// info is r.sqlInfo(query), from m when query is the one m remembers.
-func (m *sqlMemo) info(r *redactor, query string) *sqlSecrets {
-	if m == nil {
-		return r.sqlInfo(query)
-	}
-	m.mu.Lock()
-	if m.read != nil && m.sql == query {
-		info := m.read
-		m.mu.Unlock()
-		return info
-	}
-	m.mu.Unlock()
-	info := r.sqlInfo(query)
-	m.mu.Lock()
-	m.sql, m.read = query, info
-	m.mu.Unlock()
-	return info
 }
 
 // err returns err as the toolbar keeps it: its text, taken once now with

@@ -170,7 +170,12 @@ func (r *redactor) sqlInfo(query string) *sqlSecrets {
 		return r.readSQL(query)
 	}
 	r.sqlMu.Lock()
-	info, ok := r.sqlCache[query]
+	info, ok := r.lastInfo, r.lastInfo != nil && r.lastSQL == query
+	if !ok {
+		if info, ok = r.sqlCache[query]; ok {
+			r.lastSQL, r.lastInfo = query, info
+		}
+	}
 	r.sqlMu.Unlock()
 	if ok {
 		return info
@@ -181,6 +186,7 @@ func (r *redactor) sqlInfo(query string) *sqlSecrets {
 		clear(r.sqlCache)
 	}
 	r.sqlCache[query] = info
+	r.lastSQL, r.lastInfo = query, info
 	r.sqlMu.Unlock()
 	return info
 }
