@@ -117,9 +117,9 @@ func trim[T any](s []T) []T {
 func (r *Record) group() {
 	r.Shapes, r.Duplicates = nil, nil
 	var (
-		texts  finder[string, int32] // SQL text -> shape
-		fps    finder[string, int32] // fingerprint -> shape
-		exact  finder[exactKey, int32]
+		texts  finder[string] // SQL text -> shape
+		fps    finder[string] // fingerprint -> shape
+		exact  finder[exactKey]
 		counts []int32 // statements per shape
 		dups   []int32 // per statement: the first with its SQL and arguments, or -1
 		copies []int32 // per statement: how many later ones repeat it
@@ -127,7 +127,6 @@ func (r *Record) group() {
 	)
 	// Scratch on the stack while the request is short, as most are.
 	var dupsBuf, copiesBuf, countsBuf [64]int32
-	exact.keys, exact.vals = make([]exactKey, 0, min(len(r.Queries), finderLinear)), make([]int32, 0, min(len(r.Queries), finderLinear))
 	counts = countsBuf[:0]
 	scratch := func(buf *[64]int32) []int32 {
 		if len(r.Queries) <= len(buf) {
@@ -204,41 +203,42 @@ func (r *Record) group() {
 // exactKey is what makes two statements duplicates.
 type exactKey struct{ sql, args string }
 
-// finder maps keys to values: a slice searched in order while it is short,
-// a map after.
-type finder[K comparable, V any] struct {
-	keys []K
-	vals []V
-	m    map[K]V
+// finder maps keys to numbers: an array searched in order while it is
+// short, a map after. It lives where it is declared (on the stack, in
+// group), so a request of few shapes allocates nothing to find them.
+type finder[K comparable] struct {
+	n    int
+	keys [finderLinear]K
+	vals [finderLinear]int32
+	m    map[K]int32
 }
 
 const finderLinear = 16
 
-func (f *finder[K, V]) find(k K) (V, bool) {
+func (f *finder[K]) find(k K) (int32, bool) {
 	if f.m != nil {
 		v, ok := f.m[k]
 		return v, ok
 	}
-	for i := range f.keys {
+	for i := range f.n {
 		if f.keys[i] == k {
 			return f.vals[i], true
 		}
 	}
-	var zero V
-	return zero, false
+	return 0, false
 }
 
-func (f *finder[K, V]) add(k K, v V) {
-	if f.m == nil && len(f.keys) < finderLinear {
-		f.keys, f.vals = append(f.keys, k), append(f.vals, v)
+func (f *finder[K]) add(k K, v int32) {
+	if f.m == nil && f.n < finderLinear {
+		f.keys[f.n], f.vals[f.n] = k, v
+		f.n++
 		return
 	}
 	if f.m == nil {
-		f.m = make(map[K]V, 2*finderLinear)
-		for i := range f.keys {
+		f.m = make(map[K]int32, 2*finderLinear)
+		for i := range f.n {
 			f.m[f.keys[i]] = f.vals[i]
 		}
-		f.keys, f.vals = nil, nil
 	}
 	f.m[k] = v
 }

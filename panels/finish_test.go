@@ -1,6 +1,7 @@
 package panels_test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -142,5 +143,66 @@ func TestStatsCountDistinctTransactionsAndConnections(t *testing.T) {
 	}
 	if got := rec.Stats.Connections; got != 3 { // 1, 64, 100; 0 is none
 		t.Errorf("Connections = %d, want 3", got)
+	}
+}
+
+// TestGroupsPastTheShortList: a request with more texts, shapes and
+// distinct statements than group keeps in its short lists groups as a
+// plain reading of the definitions does.
+func TestGroupsPastTheShortList(t *testing.T) {
+	var qs []panels.Query
+	for i := range 300 {
+		table := i % 40
+		if i%7 == 0 { // a literal instead of a placeholder: another text, the same shape
+			qs = append(qs, q(fmt.Sprintf("SELECT a FROM t%d WHERE id = %d", table, i%5), 0))
+			continue
+		}
+		qs = append(qs, q(fmt.Sprintf("SELECT a FROM t%d WHERE id = ?", table), 0, int64(i%90)))
+	}
+	rec := &panels.Record{Queries: qs}
+	rec.Finish(panels.Thresholds{})
+
+	var wantShapes [][]int32 // by table, in the order first met
+	for i := range qs {
+		if i < 40 {
+			wantShapes = append(wantShapes, nil)
+		}
+		wantShapes[i%40] = append(wantShapes[i%40], int32(i))
+	}
+	if len(rec.Shapes) != len(wantShapes) {
+		t.Fatalf("%d shapes, want %d", len(rec.Shapes), len(wantShapes))
+	}
+	for s, want := range wantShapes {
+		if got := rec.Shapes[s].Queries; !slices.Equal(got, want) {
+			t.Errorf("shape %d (%s) = %v, want %v", s, rec.Shapes[s].Fingerprint, got, want)
+		}
+	}
+
+	firsts := map[string]int{} // SQL and arguments -> the duplicate group's index in want
+	var wantDups [][]int32
+	seen := map[string]int32{}
+	for i, x := range qs {
+		k := x.SQL + "\x00" + fmt.Sprint(x.Args())
+		f, ok := seen[k]
+		if !ok {
+			seen[k] = int32(i)
+			continue
+		}
+		g, ok := firsts[k]
+		if !ok {
+			g = len(wantDups)
+			firsts[k] = g
+			wantDups = append(wantDups, []int32{f})
+		}
+		wantDups[g] = append(wantDups[g], int32(i))
+	}
+	slices.SortFunc(wantDups, func(a, b []int32) int { return int(a[0] - b[0]) })
+	if len(rec.Duplicates) != len(wantDups) {
+		t.Fatalf("%d duplicate groups, want %d", len(rec.Duplicates), len(wantDups))
+	}
+	for g, want := range wantDups {
+		if got := rec.Duplicates[g]; !slices.Equal(got, want) {
+			t.Errorf("duplicate group %d = %v, want %v", g, got, want)
+		}
 	}
 }
