@@ -146,17 +146,23 @@ func detectRepeats(r *Record, t *Thresholds) []Alert {
 	return alerts
 }
 
-// bitset is a set of statement indexes, allocated when the first is added.
+// bitset is a set of small numbers (statement indexes, a stack's frames),
+// allocated when the first is added.
 type bitset []uint64
 
 // addAll adds idx, of statements numbered below n.
 func (b *bitset) addAll(idx []int32, n int) {
+	for _, i := range idx {
+		b.add(i, n)
+	}
+}
+
+// add adds i, of numbers below n.
+func (b *bitset) add(i int32, n int) {
 	if *b == nil {
 		*b = make(bitset, (n+63)/64)
 	}
-	for _, i := range idx {
-		(*b)[i/64] |= 1 << (i % 64)
-	}
+	(*b)[i/64] |= 1 << (i % 64)
 }
 
 func (b bitset) has(i int32) bool { return b != nil && b[i/64]&(1<<(i%64)) != 0 }
@@ -227,6 +233,7 @@ func (r *Record) loopSites(run []int32) []Frame {
 	if len(frames) == 0 {
 		return nil
 	}
+	stack := r.Stacks[st]
 	shared := 0 // the most outer frames the run's stack shares with another statement's
 	for i := range r.Queries {
 		if o := r.Queries[i].Stack; o != st && o >= 0 && r.Queries[i].IsStatement() {
@@ -235,7 +242,7 @@ func (r *Record) loopSites(run []int32) []Frame {
 	}
 	loop := 0
 	for i := len(frames) - 1 - shared; i > 0; i-- {
-		if isAppFrame(frames[i]) {
+		if stack.isApp(i) {
 			loop = i
 			break
 		}
@@ -243,7 +250,7 @@ func (r *Record) loopSites(run []int32) []Frame {
 	if loop == 0 {
 		return frames[:1]
 	}
-	if loop > 1 && isAppFrame(frames[1]) { // what the loop calls, when it is not the query's line: a helper, a template
+	if loop > 1 && stack.isApp(1) { // what the loop calls, when it is not the query's line: a helper, a template
 		return []Frame{frames[loop], frames[1], frames[0]}
 	}
 	return []Frame{frames[loop], frames[0]}

@@ -22,12 +22,13 @@ type Stack struct {
 	once    sync.Once
 	callers sqltrace.Callers
 	frames  []Frame
+	app     bitset // which frames are the app's own code (isAppFrame), decided with the frames
 }
 
 // NewStack returns a stack of frames already resolved, innermost first.
 func NewStack(frames []Frame) *Stack {
 	s := &Stack{frames: frames}
-	s.once.Do(func() {})
+	s.once.Do(s.markApp)
 	return s
 }
 
@@ -77,8 +78,24 @@ func (s *Stack) Frames() []Frame {
 		for i, f := range fs {
 			s.frames[i] = frameOf(f)
 		}
+		s.markApp()
 	})
 	return s.frames
+}
+
+func (s *Stack) markApp() {
+	for i, f := range s.frames {
+		if isAppFrame(f) {
+			s.app.add(int32(i), len(s.frames))
+		}
+	}
+}
+
+// isApp reports whether frame i is the app's own code: isAppFrame,
+// decided once for a stack that many records share.
+func (s *Stack) isApp(i int) bool {
+	s.Frames()
+	return s.app.has(int32(i))
 }
 
 // Caller returns the stack's first frame, the zero Frame for none.
