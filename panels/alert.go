@@ -39,11 +39,15 @@ func (a *Alert) Key() string {
 	if len(a.Sites) == 0 {
 		return string(a.Kind)
 	}
-	return string(a.Kind) + " " + a.Sites[0].short()
+	var buf [128]byte
+	return string(a.Sites[0].appendShort(append(append(buf[:0], a.Kind...), ' ')))
 }
 
 // short is a frame as "dir/file.go:45".
-func (f Frame) short() string { return string(f.appendShort(nil)) }
+func (f Frame) short() string {
+	var buf [96]byte
+	return string(f.appendShort(buf[:0]))
+}
 
 // appendShort appends f.short().
 func (f Frame) appendShort(b []byte) []byte {
