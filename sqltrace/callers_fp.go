@@ -109,18 +109,19 @@ func fpWalk(buf []uintptr) (n int, end walkEnd, stop uintptr) {
 }
 
 // nextFrame returns the frame pointer saved in the frame at fp, or nil if
-// it does not lie above fp, within fpMaxFrame, word-aligned. The result is
-// computed from fp (not converted from the word read), so it is a pointer
-// into the stack fp points into.
+// it does not lie above fp, within fpMaxFrame, word-aligned (fp is, so
+// the distance must be; d-1 wraps for a pointer at or below fp). The
+// result is computed from fp (not converted from the word read), so it is
+// a pointer into the stack fp points into.
 //
 //go:norace
 //go:nocheckptr
 func nextFrame(fp unsafe.Pointer) unsafe.Pointer {
-	next := *(*uintptr)(fp)
-	if next <= uintptr(fp) || next-uintptr(fp) > fpMaxFrame || next%ptrSize != 0 {
+	d := *(*uintptr)(fp) - uintptr(fp)
+	if d-1 >= fpMaxFrame || d%ptrSize != 0 {
 		return nil
 	}
-	return unsafe.Add(fp, next-uintptr(fp))
+	return unsafe.Add(fp, d)
 }
 
 // trustedPCs holds return addresses into functions whose frames keep the
