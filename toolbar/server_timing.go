@@ -30,8 +30,14 @@ func serverTiming(rec *panels.Record, col *collector) string {
 	return string(b)
 }
 
-// appendMS appends d in milliseconds, to the microsecond, with two
-// decimals.
+// appendMS appends d in milliseconds with two decimals, rounded half up
+// from its whole microseconds.
 func appendMS(b []byte, d time.Duration) []byte {
-	return strconv.AppendFloat(b, float64(d.Microseconds())/1000, 'f', 2, 64)
+	us := d.Microseconds()
+	if us < 0 {
+		b, us = append(b, '-'), -us
+	}
+	h := (us + 5) / 10 // hundredths of a millisecond
+	b = strconv.AppendInt(b, h/100, 10)
+	return append(b, '.', byte('0'+h%100/10), byte('0'+h%10))
 }
