@@ -1,9 +1,9 @@
 package sqltrace
 
 import (
-	"slices"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // Interned call stacks.
@@ -76,10 +76,23 @@ func find(slots []atomic.Pointer[stackEntry], h uint64, key []uintptr, depth int
 		if e == nil {
 			return nil // never all slots are taken
 		}
-		if e.hash == h && e.depth == depth && slices.Equal(e.key, key) {
+		if e.hash == h && e.depth == depth && sameWords(e.key, key) {
 			return e
 		}
 	}
+}
+
+// sameWords is slices.Equal(a, b), comparing the words' bytes with the
+// runtime's vector loop rather than one word at a time.
+func sameWords(a, b []uintptr) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	if len(a) == 0 {
+		return true
+	}
+	n := len(a) * int(ptrSize)
+	return unsafe.String((*byte)(unsafe.Pointer(&a[0])), n) == unsafe.String((*byte)(unsafe.Pointer(&b[0])), n)
 }
 
 // add interns e (its key and pcs are the table's from now on) and returns
