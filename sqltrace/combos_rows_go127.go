@@ -6,9 +6,9 @@ package sqltrace
 
 import "database/sql/driver"
 
-// newRows returns a wrapper that implements exactly the optional interfaces
-// that raw implements.
-func newRows(raw driver.Rows, r rows) driver.Rows {
+// rowsKind tells which of the optional interfaces raw implements: the index
+// of its wrapper in newRowsCombos.
+func rowsKind(raw driver.Rows) uint {
 	var m uint
 	if _, ok := raw.(rowsNextResultSet); ok {
 		m |= 1 << 0
@@ -31,7 +31,7 @@ func newRows(raw driver.Rows, r rows) driver.Rows {
 	if _, ok := raw.(driver.RowsColumnScanner); ok {
 		m |= 1 << 6
 	}
-	return newRowsCombos[m](raw, r)
+	return m
 }
 
 var newRowsCombos = [...]func(raw driver.Rows, r rows) driver.Rows{

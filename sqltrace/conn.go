@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"database/sql/driver"
 	"errors"
+	"reflect"
 	"sync/atomic"
 	"time"
 )
@@ -35,6 +36,10 @@ type conn struct {
 	// The frame-pointer walk's buffer, kept rather than zeroed on the
 	// stack at every operation: a connection runs one at a time.
 	pcs [fpFrames]uintptr
+	// The optional interfaces of the rows type it returned last (see
+	// rowsKind): a driver's queries return one type or two.
+	rowsType reflect.Type
+	rowsKind uint
 }
 
 func newConn(raw driver.Conn, cfg *config) driver.Conn {
@@ -312,7 +317,11 @@ func (c *conn) recordRows(ctx context.Context, r Recorder, e Event, args []drive
 		r.Record(e)
 		return rows, e.Err
 	}
-	return wrapRows(ctx, rows, r, e), nil
+	t := reflect.TypeOf(rows)
+	if t != c.rowsType {
+		c.rowsType, c.rowsKind = t, rowsKind(rows)
+	}
+	return wrapRows(ctx, rows, c.rowsKind, r, e), nil
 }
 
 func (c *conn) Ping(ctx context.Context) error { return c.raw.(driver.Pinger).Ping(ctx) }

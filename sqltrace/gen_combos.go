@@ -26,7 +26,8 @@ type iface struct {
 type family struct {
 	file, build, fn, param, args, base, baseValue, raw string
 	ifaces                                             []iface
-	pointer                                            bool // the wrapper is returned as a pointer
+	pointer                                            bool   // the wrapper is returned as a pointer
+	kind                                               string // for rows: the function telling the combination, which the caller remembers per type
 }
 
 func main() {
@@ -52,8 +53,8 @@ func main() {
 	families := []family{
 		{file: "combos_conn.go", fn: "wrapConn", param: "c *conn", args: "c", raw: "c.raw", base: "connBase", baseValue: "c", ifaces: connIfaces},
 		{file: "combos_stmt.go", fn: "wrapStmt", param: "s *stmt", args: "s", raw: "s.raw", base: "stmtBase", baseValue: "s", ifaces: stmtIfaces},
-		{file: "combos_rows.go", build: "!go1.27", fn: "newRows", param: "raw driver.Rows, r rows", args: "raw, r", raw: "raw", base: "rows", baseValue: "r", ifaces: rowsIfaces, pointer: true},
-		{file: "combos_rows_go127.go", build: "go1.27", fn: "newRows", param: "raw driver.Rows, r rows", args: "raw, r", raw: "raw", base: "rows", baseValue: "r", pointer: true,
+		{file: "combos_rows.go", build: "!go1.27", fn: "newRows", kind: "rowsKind", param: "raw driver.Rows, r rows", args: "raw, r", raw: "raw", base: "rows", baseValue: "r", ifaces: rowsIfaces, pointer: true},
+		{file: "combos_rows_go127.go", build: "go1.27", fn: "newRows", kind: "rowsKind", param: "raw driver.Rows, r rows", args: "raw, r", raw: "raw", base: "rows", baseValue: "r", pointer: true,
 			ifaces: append(append([]iface(nil), rowsIfaces...), iface{"driver.RowsColumnScanner", "rowsColumnScanner", "rowsColumnScanner{r, raw.(driver.RowsColumnScanner)}"}),
 		},
 	}
@@ -86,12 +87,21 @@ func write(f family) error {
 	case f.pointer:
 		ret = "driver.Rows"
 	}
-	fmt.Fprintf(&b, "// %s returns a wrapper that implements exactly the optional interfaces\n// that %s implements.\n", f.fn, f.raw)
-	fmt.Fprintf(&b, "func %s(%s) %s {\n\tvar m uint\n", f.fn, f.param, ret)
+	if f.kind != "" {
+		fmt.Fprintf(&b, "// %s tells which of the optional interfaces %s implements: the index\n// of its wrapper in %sCombos.\n", f.kind, f.raw, f.fn)
+		fmt.Fprintf(&b, "func %s(%s driver.Rows) uint {\n\tvar m uint\n", f.kind, f.raw)
+	} else {
+		fmt.Fprintf(&b, "// %s returns a wrapper that implements exactly the optional interfaces\n// that %s implements.\n", f.fn, f.raw)
+		fmt.Fprintf(&b, "func %s(%s) %s {\n\tvar m uint\n", f.fn, f.param, ret)
+	}
 	for i, in := range f.ifaces {
 		fmt.Fprintf(&b, "\tif _, ok := %s.(%s); ok {\n\t\tm |= 1 << %d\n\t}\n", f.raw, in.assert, i)
 	}
-	fmt.Fprintf(&b, "\treturn %sCombos[m](%s)\n}\n\n", f.fn, f.args)
+	if f.kind != "" {
+		fmt.Fprintf(&b, "\treturn m\n}\n\n")
+	} else {
+		fmt.Fprintf(&b, "\treturn %sCombos[m](%s)\n}\n\n", f.fn, f.args)
+	}
 	fmt.Fprintf(&b, "var %sCombos = [...]func(%s) %s{\n", f.fn, f.param, ret)
 	for m := 0; m < 1<<len(f.ifaces); m++ {
 		fields := []string{f.base}

@@ -180,12 +180,13 @@ type (
 	}
 )
 
-// wrapRows returns rows that record e into rec when closed.
-func wrapRows(ctx context.Context, raw driver.Rows, rec Recorder, e Event) driver.Rows {
+// wrapRows returns rows that record e into rec when closed; kind is
+// rowsKind(raw).
+func wrapRows(ctx context.Context, raw driver.Rows, kind uint, rec Recorder, e Event) driver.Rows {
 	s := rowsStates.Get().(*rowsState)
 	s.rowsData = rowsData{raw: raw, ctx: ctx, rec: rec, ev: e, rt: trackerOf(rec)}
 	if s.rt != nil {
 		s.token = s.rt.RowsOpened(e)
 	}
-	return newRows(raw, rows{s: s, gen: s.gen.Load()})
+	return newRowsCombos[kind](raw, rows{s: s, gen: s.gen.Load()})
 }

@@ -27,7 +27,7 @@ func (r *countRows) Next([]driver.Value) error {
 func TestRowsHandleAfterClose(t *testing.T) {
 	_, got := Capture(context.Background())
 	first := &countRows{n: 2}
-	a := wrapRows(context.Background(), first, got, Event{Kind: KindQuery, SQL: "SELECT 1"})
+	a := wrapRows(context.Background(), first, rowsKind(first), got, Event{Kind: KindQuery, SQL: "SELECT 1"})
 	drain(t, a)
 	if err := a.Close(); err != nil {
 		t.Fatal(err)
@@ -40,7 +40,7 @@ func TestRowsHandleAfterClose(t *testing.T) {
 	}
 
 	second := &countRows{n: 3}
-	b := wrapRows(context.Background(), second, got, Event{Kind: KindQuery, SQL: "SELECT 2"})
+	b := wrapRows(context.Background(), second, rowsKind(second), got, Event{Kind: KindQuery, SQL: "SELECT 2"})
 	if err := a.Next(make([]driver.Value, 1)); !errors.Is(err, errRowsClosed) {
 		t.Errorf("Next after Close = %v, want %v", err, errRowsClosed)
 	}

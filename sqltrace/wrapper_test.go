@@ -82,6 +82,7 @@ func TestWrapperClaimsExactlyTheDriversInterfaces(t *testing.T) {
 			rawS, _ := rawC.Prepare("x")
 			//lint:ignore SA1019 the deprecated form is what every driver has
 			rawR, _ := rawS.Query(nil)
+			rawStmtR := rawR
 			qc, hasQueryer := rawC.(driver.QueryerContext)
 			if hasQueryer {
 				rawR, _ = qc.QueryContext(t.Context(), "x", nil)
@@ -120,6 +121,22 @@ func TestWrapperClaimsExactlyTheDriversInterfaces(t *testing.T) {
 				if reflect.TypeOf(sqltrace.Unwrap(r)) != reflect.TypeOf(rawR) {
 					t.Errorf("Unwrap(rows) = %T, want %T", sqltrace.Unwrap(r), rawR)
 				}
+				r.Close()
+				// A connection whose queries and statements return rows of
+				// two types (MinRows; MySQL's text and binary rows): each
+				// is wrapped as its own, whichever came before.
+				sr, err := s.(driver.StmtQueryContext).QueryContext(ctx, nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameInterfaces(t, "a statement's rows after a query's", rawStmtR, sr, exactRowsIfaces)
+				sr.Close()
+				r, err = c.(driver.QueryerContext).QueryContext(ctx, "x", nil)
+				if err != nil {
+					t.Fatal(err)
+				}
+				sameInterfaces(t, "a query's rows after a statement's", rawR, r, exactRowsIfaces)
+				r.Close()
 			})
 		})
 	}
