@@ -181,7 +181,7 @@ const (
 func (f *frameFilter) callers(depth int, buf *[fpFrames]uintptr) []uintptr {
 	// Each round classifies one more return address met for the first time.
 	for range fpFrames {
-		n, end, stop := fpWalk(buf[:])
+		n, end, stop, sum := fpWalk(buf[:])
 		if end == walkUnknown && classify(stop) {
 			continue
 		}
@@ -189,7 +189,7 @@ func (f *frameFilter) callers(depth int, buf *[fpFrames]uintptr) []uintptr {
 			break
 		}
 		key := buf[:n]
-		h := hashStack(key, depth)
+		h := stackHash(sum, depth)
 		if e := f.stacks.lookup(h, key, depth); e != nil {
 			if e.slow {
 				break

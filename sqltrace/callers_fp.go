@@ -55,7 +55,8 @@ const (
 // stack, from the one into its caller's caller upward (where
 // runtime.Callers(2, ...) would start for its caller), and reports how
 // the walk ended; for walkUnknown, stop is the return address it stopped
-// at (the last one in buf).
+// at (the last one in buf). For walkDone, sum is the FNV-1a sum of the
+// addresses that hashStack starts from.
 //
 // It reads a frame only when the function owning it is known to keep the
 // chain (trustedPCs: Go code outside the runtime's stack switching, signal
@@ -74,14 +75,14 @@ const (
 //go:noinline
 //go:norace
 //go:nocheckptr
-func fpWalk(buf []uintptr) (n int, end walkEnd, stop uintptr) {
+func fpWalk(buf []uintptr) (n int, end walkEnd, stop uintptr, sum uint64) {
 	fp := framePointer() // fpWalk's frame
 	if fp == nil {
-		return 0, walkRefused, 0
+		return 0, walkRefused, 0, 0
 	}
 	defer func() {
 		if recover() != nil {
-			n, end, stop = 0, walkRefused, 0
+			n, end, stop, sum = 0, walkRefused, 0, 0
 		}
 	}()
 	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
@@ -89,18 +90,20 @@ func fpWalk(buf []uintptr) (n int, end walkEnd, stop uintptr) {
 	// fpWalk's frame and its caller's are this package's: step over
 	// fpWalk's to its caller's, whose return address comes first.
 	if fp = nextFrame(fp); fp == nil {
-		return 0, walkRefused, 0
+		return 0, walkRefused, 0, 0
 	}
+	sum = fnvOffset
 	for i := range buf {
 		next, pc := *(*uintptr)(fp), *(*uintptr)(unsafe.Add(fp, ptrSize))
 		buf[i] = pc
+		sum = fnvWord(sum, pc)
 		if next == 0 {
-			return i + 1, walkDone, 0
+			return i + 1, walkDone, 0, sum
 		}
 		// The next frame belongs to the function pc returns into. Its
 		// PC's first slot is tried inline: nearly every PC is found there.
 		if trustedPCs.slots[pcSlot(pc)].Load() != pc && !trustedPCs.has(pc) {
-			return i + 1, walkUnknown, pc
+			return i + 1, walkUnknown, pc, 0
 		}
 		// nextFrame's test, on the word already read.
 		d := next - uintptr(fp)
@@ -109,7 +112,7 @@ func fpWalk(buf []uintptr) (n int, end walkEnd, stop uintptr) {
 		}
 		fp = unsafe.Add(fp, d)
 	}
-	return 0, walkRefused, 0
+	return 0, walkRefused, 0, 0
 }
 
 // nextFrame returns the frame pointer saved in the frame at fp, or nil if

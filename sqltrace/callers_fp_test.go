@@ -20,6 +20,7 @@ type capture struct {
 	// The raw walk and runtime.Callers from the same frame.
 	phys, logical []uintptr
 	end           walkEnd
+	sum           uint64 // the walk's, for a walk that ended
 }
 
 // probe captures its caller's stack every way, with f skipping the frame of
@@ -34,8 +35,8 @@ func probe(f *frameFilter, depth int, c *capture) {
 	}
 	var buf [fpFrames]uintptr
 	for range fpFrames {
-		n, end, stop := fpWalk(buf[:])
-		c.phys, c.end = slices.Clone(buf[:n]), end
+		n, end, stop, sum := fpWalk(buf[:])
+		c.phys, c.end, c.sum = slices.Clone(buf[:n]), end, sum
 		if end != walkUnknown || !classify(stop) {
 			break
 		}
@@ -290,6 +291,9 @@ func TestFramePointerWalkMatchesRuntimeCallers(t *testing.T) {
 					if c.end != walkDone || !sameFrames(c.phys, c.logical) {
 						t.Errorf("the raw walk (ended %d) does not match runtime.Callers:\n%s", c.end, diffFrames(framesOf(c.phys), framesOf(c.logical)))
 					}
+					if got, want := stackHash(c.sum, depth), hashStack(c.phys, depth); got != want {
+						t.Errorf("the walk's hash %#x, want hashStack's of its PCs, %#x", got, want)
+					}
 				}
 			})
 		}
@@ -504,7 +508,7 @@ func diffFrames(got, want []runtime.Frame) string {
 func learnAs(f *frameFilter, depth int, mutate func([]uintptr) []uintptr) (pcs []uintptr, e *stackEntry) {
 	var buf [fpFrames]uintptr
 	for range fpFrames {
-		n, end, stop := fpWalk(buf[:])
+		n, end, stop, _ := fpWalk(buf[:])
 		if end == walkUnknown && classify(stop) {
 			continue
 		}

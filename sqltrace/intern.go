@@ -45,15 +45,24 @@ type stackTable struct {
 	pcs int        // PCs held
 }
 
-// hashStack hashes a walk's return addresses and the depth asked for
-// (FNV-1a over words, then a finalizer, since the table indexes by the low
-// bits).
+// hashStack hashes a walk's return addresses and the depth asked for:
+// FNV-1a over the words (which fpWalk sums as it reads them), then the
+// depth and a finalizer, since the table indexes by the low bits.
 func hashStack(key []uintptr, depth int) uint64 {
-	h := uint64(14695981039346656037) ^ uint64(depth)
+	sum := uint64(fnvOffset)
 	for _, pc := range key {
-		h ^= uint64(pc)
-		h *= 1099511628211
+		sum = fnvWord(sum, pc)
 	}
+	return stackHash(sum, depth)
+}
+
+const fnvOffset, fnvPrime = 14695981039346656037, 1099511628211
+
+func fnvWord(sum uint64, pc uintptr) uint64 { return (sum ^ uint64(pc)) * fnvPrime }
+
+// stackHash is hashStack from the walk's sum.
+func stackHash(sum uint64, depth int) uint64 {
+	h := (sum ^ uint64(depth)) * fnvPrime
 	h ^= h >> 33
 	h *= 0xff51afd7ed558ccd
 	h ^= h >> 33
