@@ -105,9 +105,8 @@ func fpWalk(buf []uintptr) (n int, end walkEnd, stop uintptr, sum uint64) {
 		if trustedPCs.slots[pcSlot(pc)].Load() != pc && !trustedPCs.has(pc) {
 			return i + 1, walkUnknown, pc, 0
 		}
-		// nextFrame's test, on the word already read.
-		d := next - uintptr(fp)
-		if d-1 >= fpMaxFrame || d%ptrSize != 0 {
+		d, ok := frameStep(fp, next)
+		if !ok {
 			break
 		}
 		fp = unsafe.Add(fp, d)
@@ -116,19 +115,26 @@ func fpWalk(buf []uintptr) (n int, end walkEnd, stop uintptr, sum uint64) {
 }
 
 // nextFrame returns the frame pointer saved in the frame at fp, or nil if
-// it does not lie above fp, within fpMaxFrame, word-aligned (fp is, so
-// the distance must be; d-1 wraps for a pointer at or below fp). The
-// result is computed from fp (not converted from the word read), so it is
-// a pointer into the stack fp points into.
+// frameStep refuses it. The result is computed from fp (not converted from
+// the word read), so it is a pointer into the stack fp points into.
 //
 //go:norace
 //go:nocheckptr
 func nextFrame(fp unsafe.Pointer) unsafe.Pointer {
-	d := *(*uintptr)(fp) - uintptr(fp)
-	if d-1 >= fpMaxFrame || d%ptrSize != 0 {
+	d, ok := frameStep(fp, *(*uintptr)(fp))
+	if !ok {
 		return nil
 	}
 	return unsafe.Add(fp, d)
+}
+
+// frameStep returns how far above fp the frame pointer next, saved in the
+// frame at fp, lies, and whether the walk may follow it: above fp, within
+// fpMaxFrame, word-aligned (fp is, so the distance must be; d-1 wraps for
+// a pointer at or below fp).
+func frameStep(fp unsafe.Pointer, next uintptr) (d uintptr, ok bool) {
+	d = next - uintptr(fp)
+	return d, d-1 < fpMaxFrame && d%ptrSize == 0
 }
 
 // trustedPCs holds return addresses into functions whose frames keep the
